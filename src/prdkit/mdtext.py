@@ -1,0 +1,67 @@
+"""Put text a user typed into Markdown so that it shows literally.
+
+Answers may contain anything: `|`, `#` at the start of a line, `*`, `_`, backticks, `{{ }}`,
+`<tags>`, emoji, tabs. These filters backslash-escape what CommonMark would otherwise treat
+as syntax, and nothing else, so prd.md stays readable as plain text.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Characters that start inline syntax anywhere in a line.
+_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+# An entity reference would be decoded (&amp; -> &): escape its ampersand.
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+# Line starts that would open a block: heading, quote, list item, thematic break, setext.
+_BLOCK_START = re.compile(r"^(\s*)([#>+=\-]|\d+[.)])")
+
+
+def _escape_line(line: str) -> str:
+    line = _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", line))
+    # Leading spaces would make an indented code block; keep them visible as no-break spaces.
+    stripped = line.lstrip(" \t")
+    indent = line[: len(line) - len(stripped)]
+    if indent:
+        line = indent.replace("\t", "\u00a0" * 4).replace(" ", "\u00a0") + stripped
+    match = _BLOCK_START.match(line)
+    if match:
+        start = match.start(2)
+        marker = match.group(2)
+        if marker[0].isdigit():
+            # escape the dot or paren after the number: "1\. text"
+            line = line[: start + len(marker) - 1] + "\\" + line[start + len(marker) - 1 :]
+        else:
+            line = line[:start] + "\\" + line[start:]
+    return line
+
+
+def inline(text: object) -> str:
+    """One line of text inside a paragraph or list item; newlines become hard breaks."""
+    if text is None:
+        return ""
+    lines = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\\\n".join(_escape_line(line) for line in lines).rstrip("\\\n") if len(lines) > 1 else _escape_line(lines[0])
+
+
+def block(text: object) -> str:
+    """Multi-line text as Markdown paragraphs: blank lines separate paragraphs, single
+    newlines are kept as hard line breaks."""
+    if text is None:
+        return ""
+    normalised = str(text).replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    paragraphs = re.split(r"\n[ \t]*\n", normalised)
+    out = []
+    for para in paragraphs:
+        lines = [_escape_line(line.rstrip()) for line in para.split("\n")]
+        lines = [line for line in lines if line] or [""]
+        out.append("\\\n".join(lines))
+    return "\n\n".join(p for p in out if p)
+
+
+def cell(text: object) -> str:
+    """Text inside a GFM table cell: escaped like inline text, newlines as <br>."""
+    if text is None:
+        return ""
+    lines = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "<br>".join(_escape_line(line).strip() for line in lines).strip() or " "
