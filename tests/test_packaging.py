@@ -1,0 +1,27 @@
+"""`pip install .` must give a prdkit that can render: templates and checklists in the wheel."""
+
+import subprocess
+import sys
+import zipfile
+
+from conftest import ROOT
+
+
+def test_wheel_ships_templates_checklists_and_questions(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(tmp_path)],
+                   check=True, capture_output=True, timeout=300)
+    wheel = next(tmp_path.glob("prdkit-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for expected in ("prdkit/templates/prd/prd.md.j2", "prdkit/templates/strings.yaml",
+                     "prdkit/templates/workspace/cookiecutter.json", "prdkit/questions/01_background.yaml"):
+        assert expected in names, expected
+    assert any(n.startswith("prdkit/templates/presets/") for n in names)
+    assert any(n.startswith("prdkit/checklists/") and n.endswith(".yaml") for n in names)
+
+
+def test_help_does_not_import_heavy_modules():
+    code = ("import sys; from prdkit.cli import main; rc = main(['--help']); "
+            "heavy = [m for m in ('docx', 'lxml', 'jinja2', 'markdown_it', 'pydantic', 'questionary', 'jsonschema', 'rich') if m in sys.modules]; "
+            "print('HEAVY', heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
+    assert "HEAVY []" in out, out
