@@ -208,3 +208,21 @@ def test_examples_are_current():
         assert path.is_file(), f"missing {rel}: run python -m prdkit.docgen"
         assert path.read_text(encoding="utf-8") == content, f"{rel} is stale: run python -m prdkit.docgen"
     assert (ROOT / "examples" / "README.md").read_text(encoding="utf-8") == gallery_index()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("preset", PRESETS)
+def test_preset_answers_every_applicable_question_and_nothing_else(preset, lang):
+    from prdkit.answers import AnswersFile, validate_data
+    from prdkit.presets import get_preset, initial_answers
+
+    bank = load_bank()
+    raw = get_preset(preset).answers(lang)
+    values = initial_answers(bank, lang, get_preset(preset))
+    applicable = {q.path for q in bank.applicable(values)}
+    given = {f"{s}.{q}" for s, block in raw.items() for q in block}
+    assert given - applicable == set(), "preset answers questions that do not apply or do not exist"
+    unanswered = sorted(p for p in applicable - given if bank.question(p).default is None and p != "background.doc_date")
+    assert unanswered == [], unanswered
+    # the preset's values themselves pass the schema
+    validate_data(AnswersFile(lang=lang, answers=values, preset=preset).to_data(bank), f"preset {preset}")

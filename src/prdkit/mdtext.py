@@ -14,7 +14,7 @@ _INLINE = re.compile(r"([\\`*_\[\]<>|~])")
 # An entity reference would be decoded (&amp; -> &): escape its ampersand.
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 # Line starts that would open a block: heading, quote, list item, thematic break, setext.
-_BLOCK_START = re.compile(r"^(\s*)([#>+=\-]|\d+[.)])")
+_BLOCK_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[+\-](?=\s|$)|=+\s*$|-+\s*$|\d{1,9}[.)](?=\s|$))")
 
 
 def _escape_line(line: str) -> str:
