@@ -54,9 +54,10 @@ def command(folder: Path | None, preset: str | None, lang: str | None, defaults:
 def finish(answers, target: Path, workspace_template: Path | None = None, trust: bool = False) -> None:
     """Write the folder: layout, answers.yaml, every document. Used by the wizard too."""
     from .. import generate
-    from ..answers import save_answers
+    from ..answers import save_answers, validate_data
 
-    # Render first (in memory inside write_documents) so a failure writes no answers either.
+    # Validate and render in memory first, so a failure writes nothing at all.
+    validate_data(answers.to_data(), f"answers for {target}")
     from ..render import RenderOptions, render_outputs, write_outputs
 
     outputs = render_outputs(answers, RenderOptions(warn=generate.warn))
