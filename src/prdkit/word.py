@@ -600,8 +600,11 @@ def markdown_to_docx(markdown: str, meta: DocMeta, *, cjk_font: str = "Noto Sans
         doc = Document()
         _a4(doc.sections[0])
     _setup_styles(doc, cjk_font, meta.lang, own_template=reference_docx is None)
+    # Drop what XML forbids before parsing: markdown-it would turn NUL into U+FFFD.
+    markdown, dropped = clean_text(markdown)
     tokens = _parser().parse(markdown)
     writer = _Writer(doc, meta)
+    writer.dropped = dropped
     # The first H1 is the document title: it goes on the cover, not again in the body.
     title = meta.title
     for index, tok in enumerate(tokens):
