@@ -240,11 +240,9 @@ def render_outputs(answers: AnswersFile, options: RenderOptions, env=None, bank:
     return outputs
 
 
-def _checklist_markdown(answers: AnswersFile, bank: Bank) -> str | None:
-    try:
-        from .checklist import render_checklist_markdown
-    except ImportError:
-        return None
+def _checklist_markdown(answers: AnswersFile, bank: Bank) -> str:
+    from .checklist import render_checklist_markdown
+
     return render_checklist_markdown(answers)
 
 
