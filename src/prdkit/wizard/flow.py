@@ -15,7 +15,7 @@ from ..answers import AnswersFile, load_answers, save_answers
 from ..bank import Bank, Section, load_bank
 from ..errors import UserError
 from ..presets import Preset, all_presets, get_preset, initial_answers
-from .prompts import ask, say
+from .prompts import ask, note, say
 
 
 def ask_language(**io) -> str:
@@ -34,9 +34,9 @@ def ask_section(bank: Bank, section: Section, answers: dict[str, dict[str, Any]]
     """Ask the applicable questions of one section, in place. `when` sees every answer given
     so far, so a question appears or disappears as earlier answers change."""
     k, n = position
-    questionary.print("")
-    questionary.print(say("section_progress", lang, k=k, n=n, title=section.title[lang]), style="bold fg:ansiblue")
-    questionary.print(f"  {section.why[lang]}", style="italic")
+    note("")
+    note(say("section_progress", lang, k=k, n=n, title=section.title[lang]), bold=True, fg="blue")
+    note(f"  {section.why[lang]}", italic=True)
     block = answers.setdefault(section.id, {})
     for q in section.questions:
         if not q.applies(answers):

@@ -21,6 +21,16 @@ from questionary import Choice
 from ..bank import Question
 
 HELP = "?"
+
+
+def note(text: str = "", **style: Any) -> None:
+    """A line of text between prompts. click looks up sys.stdout on every call, which keeps
+    the prompts testable (prompt_toolkit's own print caches the stream)."""
+    import click
+
+    click.secho(text, **style)
+
+
 EDITOR = "!e"
 
 
@@ -35,7 +45,7 @@ def say(key: str, lang: str, **values: Any) -> str:
 
 def show_help(q: Question, lang: str) -> None:
     text = q.help[lang] if q.help and q.help.get(lang) else ""
-    questionary.print(f"  ℹ {text}" if text else "  ℹ —", style="fg:ansicyan")
+    note(f"  ℹ {text}" if text else "  ℹ —", fg="cyan")
 
 
 def _title(q: Question, lang: str, required: bool | None = None) -> str:
@@ -95,8 +105,8 @@ def ask_text(q: Question, default: Any, lang: str, **io) -> Any:
     while True:
         if multiline:
             # The question goes on its own line so that the answer gets the full width.
-            questionary.print(f"? {_title(q, lang)}", style="bold")
-            questionary.print(f"  ({say('help_hint', lang)}; !e → $EDITOR)", style="fg:ansibrightblack")
+            note(f"? {_title(q, lang)}", bold=True)
+            note(f"  ({say('help_hint', lang)}; !e → $EDITOR)", dim=True)
             raw = questionary.text("", qmark="›", default=shown, validate=_text_validator(q, lang),
                                    multiline=True, **io).unsafe_ask()
         else:
@@ -110,7 +120,7 @@ def ask_text(q: Question, default: Any, lang: str, **io) -> Any:
             raw = _open_editor(shown)
             value = raw.strip()
             if not value and q.required:
-                questionary.print(say("required", lang), style="fg:ansired")
+                note(say("required", lang), fg="red")
                 continue
         if q.type in ("int", "float"):
             return _number(q, value)
@@ -124,7 +134,8 @@ def ask_choice(q: Question, default: Any, lang: str, **io) -> Any:
     if not q.required:
         choices.append(Choice(say("empty", lang), value=None))
     start = default if default in q.choice_values() else None
-    questionary.print(f"  ℹ {q.help[lang]}", style="fg:ansibrightblack") if q.help.get(lang) else None
+    if q.help.get(lang):
+        note(f"  ℹ {q.help[lang]}", dim=True)
     return questionary.select(_title(q, lang), choices=choices, default=start,
                               instruction=f"({say('select_hint', lang)})", **io).unsafe_ask()
 
@@ -132,14 +143,16 @@ def ask_choice(q: Question, default: Any, lang: str, **io) -> Any:
 def ask_multichoice(q: Question, default: Any, lang: str, **io) -> list[str]:
     chosen = set(default or [])
     choices = [Choice(c.label[lang], value=c.value, checked=c.value in chosen) for c in q.choices]
-    questionary.print(f"  ℹ {q.help[lang]}", style="fg:ansibrightblack") if q.help.get(lang) else None
+    if q.help.get(lang):
+        note(f"  ℹ {q.help[lang]}", dim=True)
     validate = (lambda picked: True if picked else say("required", lang)) if q.required else (lambda picked: True)
     return questionary.checkbox(_title(q, lang), choices=choices, validate=validate,
                                 instruction=f"({say('checkbox_hint', lang)})", **io).unsafe_ask()
 
 
 def ask_bool(q: Question, default: Any, lang: str, **io) -> bool:
-    questionary.print(f"  ℹ {q.help[lang]}", style="fg:ansibrightblack") if q.help.get(lang) else None
+    if q.help.get(lang):
+        note(f"  ℹ {q.help[lang]}", dim=True)
     return questionary.confirm(_title(q, lang), default=True if default is None else bool(default), **io).unsafe_ask()
 
 
@@ -147,12 +160,12 @@ def ask_list(q: Question, default: Any, lang: str, **io) -> list[str]:
     items = list(default or [])
     if items:
         for item in items:
-            questionary.print(f"  • {item}")
+            note(f"  • {item}")
         if questionary.confirm(f"{q.prompt[lang]} — {say('list_keep', lang, n=len(items))}", default=True, **io).unsafe_ask():
             return items
         items = []
     else:
-        questionary.print(f"{q.prompt[lang]}  ({say('help_hint', lang)})", style="bold")
+        note(f"{q.prompt[lang]}  ({say('help_hint', lang)})", bold=True)
     while True:
         raw = questionary.text(f"  {say('list_item', lang, i=len(items) + 1)}", **io).unsafe_ask().strip()
         if raw == HELP:
@@ -160,7 +173,7 @@ def ask_list(q: Question, default: Any, lang: str, **io) -> list[str]:
             continue
         if not raw:
             if q.required and not items:
-                questionary.print(say("required", lang), style="fg:ansired")
+                note(say("required", lang), fg="red")
                 continue
             return items
         items.append(raw)
@@ -170,18 +183,18 @@ def ask_records(q: Question, default: Any, lang: str, **io) -> list[dict]:
     rows = [dict(r) for r in (default or [])]
     if rows:
         for row in rows:
-            questionary.print("  • " + " | ".join(str(row.get(f.id, "")) for f in q.fields))
+            note("  • " + " | ".join(str(row.get(f.id, "")) for f in q.fields))
         if questionary.confirm(f"{q.prompt[lang]} — {say('list_keep', lang, n=len(rows))}", default=True, **io).unsafe_ask():
             return rows
         rows = []
     else:
-        questionary.print(f"{q.prompt[lang]}", style="bold")
+        note(f"{q.prompt[lang]}", bold=True)
         show_help(q, lang)
     while True:
         prompt = say("record_add", lang) if rows else say("record_first", lang)
         if not questionary.confirm(prompt, default=not rows, **io).unsafe_ask():
             if q.required and not rows:
-                questionary.print(say("required", lang), style="fg:ansired")
+                note(say("required", lang), fg="red")
                 continue
             return rows
         row = {}
