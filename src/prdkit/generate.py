@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import os
 import re
 import sys
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -84,14 +86,67 @@ def warn(message: str) -> None:
     click.echo(f"prdkit: warning: {message}", err=True)
 
 
+@dataclass
+class WriteResult:
+    written: list[Path]
+    merge: "MergeOutcome | None" = None
+    revision_added: bool = False
+
+
 def write_documents(answers: AnswersFile, folder: Path, formats: Iterable[str] = ("md", "docx", "checklist"),
                     templates: Path | None = None, reference_docx: Path | None = None,
-                    cjk_font: str = "Noto Sans CJK SC", env=None) -> list[Path]:
-    options = RenderOptions(formats=tuple(formats), templates=templates, reference_docx=reference_docx,
-                            cjk_font=cjk_font, warn=warn)
-    outputs = render_outputs(answers, options, env=env)
-    result = write_outputs(outputs, folder)
-    return result.written + result.unchanged
+                    cjk_font: str = "Noto Sans CJK SC", env=None, force: bool = False,
+                    answers_path: Path | None = None) -> WriteResult:
+    """Render everything in memory, merge the PM's hand edits into prd.md, then write.
+
+    When the answers changed since the last render a revision row is added and the answers
+    file (`answers_path`) is saved, after the documents were rendered successfully."""
+    from .answers import save_answers
+    from .merge import BASE_NAME, STATE_DIR, merge_prd
+    from .render import compute_advice, render_prd_markdown
+    from .revisions import SNAPSHOT, record_revision, snapshot_text
+
+    formats = tuple(formats)
+    options = RenderOptions(formats=formats, templates=templates, reference_docx=reference_docx, cjk_font=cjk_font, warn=warn)
+    env = env or make_environment(templates)
+    revised = copy.deepcopy(answers)
+    revision_added = answers_path is not None and record_revision(revised, folder)
+    fresh = render_prd_markdown(revised, env, advice=compute_advice(revised, options.catalog))
+    outcome = merge_prd(folder, fresh, revised.lang, force) if ("md" in formats or "docx" in formats) else None
+    outputs = render_outputs(revised, options, env=env,
+                             prd_markdown=outcome.text if outcome else None,
+                             prd_docx=outcome.clean if outcome else True)
+    if outcome is not None:
+        outputs[f"{STATE_DIR}/{BASE_NAME}"] = fresh
+        if outcome.backup:
+            outputs[outcome.backup[0]] = outcome.backup[1]
+    outputs[SNAPSHOT] = snapshot_text(revised)
+    # a backup must exist before prd.md is replaced
+    ordered = dict(sorted(outputs.items(), key=lambda kv: 0 if "backups/" in kv[0] else 1))
+    result = write_outputs(ordered, folder)
+    if revision_added:
+        save_answers(revised, answers_path)
+        answers.revisions, answers.answers = revised.revisions, revised.answers
+    return WriteResult(result.written + result.unchanged, outcome, revision_added)
+
+
+def report_merge(outcome, lang: str) -> int:
+    """Say what happened to the PM's edits; 1 when prd.md now holds conflict markers."""
+    if outcome is None:
+        return 0
+    zh = lang == "zh"
+    if outcome.note:
+        click.echo(f"prdkit: {outcome.note}" + (f" ({outcome.backup[0]})" if outcome.backup else ""), err=True)
+    if outcome.conflicts:
+        click.echo(("prdkit: prd.md 中你的修改与新内容冲突，已用冲突标记保留两者，请处理这些章节后重新生成：" if zh else
+                    "prdkit: your edits to prd.md conflict with the new answers; both are kept between conflict markers in these sections:"), err=True)
+        for section in outcome.conflicts:
+            click.echo(f"  - {section}", err=True)
+        click.echo(("prd.docx 未更新。" if zh else "prd.docx was left as it was. Resolve the markers, then render again (or use --force)."), err=True)
+        return 1
+    if outcome.merged_edits:
+        click.echo("prdkit: 已保留你对 prd.md 的手工修改" if zh else "prdkit: your hand edits to prd.md were kept", err=True)
+    return 0
 
 
 def render_many(files: list[Path], out_dir: Path | None, formats: str, templates: Path | None,
@@ -106,20 +161,25 @@ def render_many(files: list[Path], out_dir: Path | None, formats: str, templates
     if len(files) == 1:
         answers = load_answers(files[0])
         folder = out_dir or files[0].parent
-        written = write_documents(answers, folder, chosen, templates, reference_docx, cjk_font, env)
-        for path in written:
-            click.echo(str(path))
-        return 0
-    failed = 0
+        result = write_documents(answers, folder, chosen, templates, reference_docx, cjk_font, env, force,
+                                 answers_path=files[0])
+        for path in result.written:
+            if ".prdkit" not in path.parts:
+                click.echo(str(path))
+        return report_merge(result.merge, answers.lang)
+    failed = conflicts = 0
     for path in _progress(files):
         try:
             answers = load_answers(path)
-            write_documents(answers, path.parent, chosen, templates, reference_docx, cjk_font, env)
+            result = write_documents(answers, path.parent, chosen, templates, reference_docx, cjk_font, env, force,
+                                     answers_path=path)
+            if report_merge(result.merge, answers.lang):
+                conflicts += 1
         except UserError as exc:
             failed += 1
             click.echo(f"prdkit: {exc}", err=True)
     click.echo(f"rendered {len(files) - failed} of {len(files)} answers files" + (f"; {failed} failed" if failed else ""))
-    return 2 if failed else 0
+    return 2 if failed else (1 if conflicts else 0)
 
 
 def _progress(files: list[Path]):

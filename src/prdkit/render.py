@@ -210,13 +210,21 @@ class RenderResult:
     unchanged: list[Path] = field(default_factory=list)
 
 
-def render_outputs(answers: AnswersFile, options: RenderOptions, env=None, bank: Bank | None = None) -> dict[str, str | bytes]:
-    """Every document as {file name: content}, in memory."""
+def render_outputs(answers: AnswersFile, options: RenderOptions, env=None, bank: Bank | None = None,
+                   prd_markdown: str | None = None, prd_docx: bool = True) -> dict[str, str | bytes]:
+    """Every document as {file name: content}, in memory.
+
+    `prd_markdown` replaces the freshly rendered prd.md (the merge of a PM's hand edits), so the
+    Word document is produced from what prd.md will hold; `prd_docx=False` leaves prd.docx out
+    (a merge conflict must not reach Word)."""
     bank = bank or load_bank()
     env = env or make_environment(options.templates)
-    advice = compute_advice(answers, options.catalog)
+    if prd_markdown is None:
+        advice = compute_advice(answers, options.catalog)
+        prd_md = render_prd_markdown(answers, env, bank, advice)
+    else:
+        prd_md = prd_markdown
     outputs: dict[str, str | bytes] = {}
-    prd_md = render_prd_markdown(answers, env, bank, advice)
     if "md" in options.formats or "docx" in options.formats:
         outputs["prd.md"] = prd_md
     checklist_md = None
@@ -227,10 +235,11 @@ def render_outputs(answers: AnswersFile, options: RenderOptions, env=None, bank:
     if "docx" in options.formats:
         from .word import markdown_to_docx
 
-        outputs["prd.docx"] = markdown_to_docx(
-            prd_md, doc_meta(answers, bank), cjk_font=options.cjk_font,
-            reference_docx=options.reference_docx, warn=options.warn,
-        )
+        if prd_docx:
+            outputs["prd.docx"] = markdown_to_docx(
+                prd_md, doc_meta(answers, bank), cjk_font=options.cjk_font,
+                reference_docx=options.reference_docx, warn=options.warn,
+            )
         if checklist_md is not None:
             title = text("checklist_title", answers.lang).replace("{name}", document_info(answers, bank).title)
             outputs["launch-checklist.docx"] = markdown_to_docx(

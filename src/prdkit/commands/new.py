@@ -56,14 +56,12 @@ def finish(answers, target: Path, workspace_template: Path | None = None, trust:
     from .. import generate
     from ..answers import save_answers, validate_data
 
-    # Validate and render in memory first, so a failure writes nothing at all.
+    # Validate first; write_documents renders everything in memory before it writes.
     validate_data(answers.to_data(), f"answers for {target}")
-    from ..render import RenderOptions, render_outputs, write_outputs
-
-    outputs = render_outputs(answers, RenderOptions(warn=generate.warn))
+    result = generate.write_documents(answers, target)
     generate.create_workspace(target, answers, workspace_template, trust)
     save_answers(answers, target / generate.ANSWERS_NAME)
-    write_outputs(outputs, target)
+    outputs = [p.name for p in result.written if ".prdkit" not in p.parts]
     draft = target / generate.DRAFT_NAME
     if draft.exists():
         draft.unlink()

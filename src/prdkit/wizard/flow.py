@@ -188,8 +188,12 @@ def run_edit(answers_path: Path, section_id: str | None, **io) -> None:
     from ..answers import validate_data
 
     validate_data(saved.to_data(), answers_path)
-    written = generate.write_documents(saved, answers_path.parent)
+    result = generate.write_documents(saved, answers_path.parent, answers_path=answers_path)
     save_answers(saved, answers_path)
     click.echo(say("saved", lang, path=answers_path))
-    for path in written:
-        click.echo(f"  {path}")
+    for path in result.written:
+        if ".prdkit" not in path.parts:
+            click.echo(f"  {path}")
+    code = generate.report_merge(result.merge, lang)
+    if code:
+        raise click.exceptions.Exit(code)
