@@ -81,6 +81,18 @@ class _SafeNoAliasLoader(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in answers files", event.start_mark)
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        # PyYAML keeps the last of two equal keys without a word; a user would lose an answer.
+        seen = set()
+        for key_node, _ in node.value:
+            key = key_node.value
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.MarkedYAMLError(None, None, "keys must be plain names", key_node.start_mark)
+            if key in seen:
+                raise yaml.MarkedYAMLError(None, None, f"the key {key!r} appears twice in the same mapping", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
 
 class _Dumper(yaml.SafeDumper):
     pass
@@ -126,7 +138,7 @@ def read_yaml(path: Path, what: str = "answers file") -> tuple[Any, dict[tuple, 
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise UserError(f"{path}:{line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+        raise UserError(f"{path}: line {line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
     try:
         loader = _SafeNoAliasLoader(text)
         try:
@@ -136,7 +148,7 @@ def read_yaml(path: Path, what: str = "answers file") -> tuple[Any, dict[tuple, 
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        where = f"{path}: line {mark.line + 1}" if mark else str(path)
         problem = exc.problem or "invalid YAML"
         if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in (exc.problem or ""):
             problem = "custom YAML tags (!!python/…, !tag) are not allowed"
@@ -219,12 +231,12 @@ def validate_data(data: Any, source: Path | str, lines: dict[tuple, int] | None 
     if data is None:
         raise UserError(f"{source}: the file is empty; expected an answers file (see `prdkit schema`)")
     if not isinstance(data, dict):
-        raise UserError(f"{source}:1: expected a mapping of keys (schema_version, lang, answers), got a {type(data).__name__}")
+        raise UserError(f"{source}: line 1: expected a mapping of keys (schema_version, lang, answers), got a {type(data).__name__}")
     data = _normalise(data)
     version = data.get("schema_version")
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
         raise UserError(
-            f"{source}:{lines.get(('schema_version',), 1)}: schema_version {version} is newer than this prdkit "
+            f"{source}: line {lines.get(('schema_version',), 1)}: schema_version {version} is newer than this prdkit "
             f"understands ({SCHEMA_VERSION}); upgrade prdkit"
         )
     validator = jsonschema.Draft202012Validator(answers_schema(bank))

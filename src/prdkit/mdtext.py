@@ -19,11 +19,12 @@ _BLOCK_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[+\-](?=\s|$)|=+\s*$|-+\s*$|
 
 def _escape_line(line: str) -> str:
     line = _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", line))
-    # Leading spaces would make an indented code block; keep them visible as no-break spaces.
+    # Leading spaces or tabs would start an indented code block (or vanish): write them as
+    # character references, which every Markdown reader turns back into the same characters.
     stripped = line.lstrip(" \t")
     indent = line[: len(line) - len(stripped)]
     if indent:
-        line = indent.replace("\t", "\u00a0" * 4).replace(" ", "\u00a0") + stripped
+        line = indent.replace("\t", "&#9;").replace(" ", "&#32;") + stripped
     match = _BLOCK_START.match(line)
     if match:
         start = match.start(2)
