@@ -45,6 +45,13 @@ def inline(text: object) -> str:
     return "\\\n".join(_escape_line(line) for line in lines).rstrip("\\\n") if len(lines) > 1 else _escape_line(lines[0])
 
 
+def line(text: object) -> str:
+    """Text that must stay on one line (a heading): line breaks become spaces."""
+    if text is None:
+        return ""
+    return _escape_line(" ".join(str(text).splitlines()))
+
+
 def block(text: object) -> str:
     """Multi-line text as Markdown paragraphs: blank lines separate paragraphs, single
     newlines are kept as hard line breaks."""

@@ -80,7 +80,7 @@ def make_environment(user_templates: Path | None = None):
 
     env.globals["t"] = t
     env.filters.update(
-        md=mdtext.inline, block=mdtext.block, cell=mdtext.cell, num=format_number, choice_of=choice_of
+        md=mdtext.inline, line=mdtext.line, block=mdtext.block, cell=mdtext.cell, num=format_number, choice_of=choice_of
     )
     return env
 

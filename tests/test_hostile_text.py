@@ -1,0 +1,144 @@
+"""Any text a user types lands intact in Markdown and Word (issue 7).
+
+Allowed normalisation, and only this: runs of whitespace may fold to one space (Markdown
+and Word both lay out text, and table cells trim their ends); characters XML forbids are
+dropped from Word with a warning."""
+
+import io
+import re
+
+import docx
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from markdown_it import MarkdownIt
+
+from prdkit.answers import AnswersFile
+from prdkit.bank import load_bank
+from prdkit.presets import get_preset, initial_answers
+from prdkit.render import render_prd_markdown
+from prdkit.word import DocMeta, clean_text, markdown_to_docx
+
+BANK = load_bank()
+BASE = initial_answers(BANK, "en", get_preset("rag-knowledge-base"))
+APPLICABLE = {q.path for q in BANK.applicable(BASE)}
+# every free-text place in the schema: text and multi-line questions, list items, text fields of records
+FREE_TEXT = sorted(
+    [(q.path, None) for q in BANK.questions() if q.type in ("text", "multiline") and q.path in APPLICABLE and q.path != "background.version"]
+    + [(q.path, "[]") for q in BANK.questions() if q.type == "list" and q.path in APPLICABLE]
+    + [(q.path, f.id) for q in BANK.questions() if q.type == "records" and q.path in APPLICABLE for f in q.fields if f.type == "text"]
+)
+PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
+HOSTILE = ["| pipe | cell |", "line one\nline two", "# not a heading", "- not a list", "1. not a list", "> not a quote",
+           "{{ jinja }} {% if x %}", "*star* _under_ `tick` [x](y) <script>alert(1)</script>", "&amp; &lt;",
+           "emoji 🚀👩‍💻", "中文标点：，。！？「」", "\ttab\tinside", "trailing backslash \\", "---", "==="]
+
+
+def folded(text):
+    return " ".join(text.split())
+
+
+def with_value(path, field, value):
+    answers = {k: dict(v) for k, v in BASE.items()}
+    section, qid = path.split(".")
+    if field is None:
+        answers[section][qid] = value
+    elif field == "[]":
+        answers[section][qid] = [value]
+    else:
+        q = BANK.question(path)
+        row = {f.id: "x" for f in q.fields if f.required and f.type == "text"}
+        row.update({f.id: 1 for f in q.fields if f.required and f.type in ("int", "float")})
+        row[field] = value
+        answers[section][qid] = [row]
+    return AnswersFile(lang="en", answers=answers, preset=None)
+
+
+def markdown_text(markdown):
+    """Everything a reader sees: decoded inline text, <br> and hard breaks as newlines."""
+    out = []
+    for token in PARSER.parse(markdown):
+        if token.type == "inline":
+            for child in token.children:
+                if child.type in ("text", "code_inline"):
+                    out.append(child.content)
+                elif child.type in ("softbreak", "hardbreak") or (child.type == "html_inline" and child.content.lower().startswith("<br")):
+                    out.append("\n")
+                elif child.type == "html_inline":
+                    out.append(child.content)
+            out.append("\n")
+    return "".join(out)
+
+
+def table_shapes_ok(markdown):
+    rows = [line for line in markdown.splitlines() if line.startswith("|")]
+    tokens = PARSER.parse(markdown)
+    width, cells = None, 0
+    for token in tokens:
+        if token.type == "tr_open":
+            cells = 0
+        elif token.type in ("th_open", "td_open"):
+            cells += 1
+        elif token.type == "thead_open":
+            width = None
+        elif token.type == "tr_close":
+            if width is None:
+                width = cells
+            elif cells != width:
+                return False
+    return True
+
+
+text_strategy = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), min_size=1, max_size=60).filter(lambda s: s.strip())
+
+
+@pytest.mark.parametrize("path, field", FREE_TEXT, ids=[f"{p}.{f}" if f else p for p, f in FREE_TEXT])
+def test_hostile_samples_survive_markdown(path, field):
+    for value in HOSTILE:
+        if field is not None and "\n" in value:
+            continue  # list items and record cells are one line in the wizard
+        markdown = render_prd_markdown(with_value(path, field, value))
+        assert table_shapes_ok(markdown), (path, value)
+        assert folded(value) in folded(markdown_text(markdown)), (path, value)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(FREE_TEXT), text_strategy)
+def test_any_text_renders_and_round_trips(place, value):
+    path, field = place
+    if field is not None:
+        value = value.replace("\n", " ")
+    markdown = render_prd_markdown(with_value(path, field, value))
+    assert table_shapes_ok(markdown)
+    assert folded(value) in folded(markdown_text(markdown))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(FREE_TEXT), text_strategy)
+def test_any_text_reaches_word(place, value):
+    path, field = place
+    if field is not None:
+        value = value.replace("\n", " ")
+    warnings = []
+    markdown = render_prd_markdown(with_value(path, field, value))
+    data = markdown_to_docx(markdown, DocMeta(title="t", lang="en"), warn=warnings.append)
+    document = docx.Document(io.BytesIO(data))
+    texts = [p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells]
+    expected = folded(clean_text(value)[0])
+    assert expected in folded("\n".join(texts))
+    if clean_text(value)[1]:
+        assert warnings
+
+
+def test_every_preset_free_text_answer_appears(tmp_path):
+    from prdkit.presets import all_presets
+    from prdkit import mdtext
+
+    for preset in all_presets():
+        for lang in ("zh", "en"):
+            values = initial_answers(BANK, lang, preset)
+            markdown = render_prd_markdown(AnswersFile(lang=lang, answers=values, preset=preset.name))
+            seen = folded(markdown_text(markdown))
+            for q in BANK.applicable(values):
+                value = (values.get(q.section) or {}).get(q.id)
+                if q.type in ("text", "multiline") and value:
+                    assert folded(value) in seen, (preset.name, lang, q.path)
