@@ -223,9 +223,20 @@ def _explain(error: Any, bank: Bank) -> tuple[tuple, str]:
     return path, error.message
 
 
-def validate_data(data: Any, source: Path | str, lines: dict[tuple, int] | None = None, bank: Bank | None = None) -> AnswersFile:
-    import jsonschema  # only when a file is validated (keeps --help fast)
+_VALIDATORS: dict[int, Any] = {}
 
+
+def _validator(bank: Bank):
+    """One validator per bank and process: `render A B C ...` validates many files."""
+    import jsonschema
+
+    key = id(bank)
+    if key not in _VALIDATORS:
+        _VALIDATORS[key] = jsonschema.Draft202012Validator(answers_schema(bank))
+    return _VALIDATORS[key]
+
+
+def validate_data(data: Any, source: Path | str, lines: dict[tuple, int] | None = None, bank: Bank | None = None) -> AnswersFile:
     bank = bank or load_bank()
     lines = lines or {}
     if data is None:
@@ -239,7 +250,7 @@ def validate_data(data: Any, source: Path | str, lines: dict[tuple, int] | None 
             f"{source}: line {lines.get(('schema_version',), 1)}: schema_version {version} is newer than this prdkit "
             f"understands ({SCHEMA_VERSION}); upgrade prdkit"
         )
-    validator = jsonschema.Draft202012Validator(answers_schema(bank))
+    validator = _validator(bank)
     problems: list[tuple[int, str]] = []
     for error in validator.iter_errors(data):
         path, message = _explain(error, bank)

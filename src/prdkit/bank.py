@@ -12,10 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
 
 from . import conditions
-from .resources import questions_dir
+from .resources import load_data, questions_dir
 
 LANGS = ("zh", "en")
 SCALAR_TYPES = ("text", "multiline", "date", "choice", "bool", "int", "float")
@@ -157,7 +156,7 @@ def _question(raw: Mapping[str, Any], section: str, where: str, nested: bool = F
 def load_bank_from(directory: Path) -> Bank:
     sections = []
     for path in sorted(directory.glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_data(path)
         sid = raw["id"]
         questions = tuple(_question(q, sid, f"{path.name}") for q in raw["questions"])
         sections.append(

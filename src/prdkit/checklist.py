@@ -8,12 +8,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import yaml
 
 from . import conditions
 from .bank import load_bank
 from .errors import UserError
-from .resources import checklists_dir
+from .resources import checklists_dir, load_data
 
 CATEGORIES = ("effect", "performance", "safety", "compliance", "cost", "operations", "business")
 ROLES = ("pm", "algorithm", "engineering", "qa", "compliance", "operations")
@@ -41,7 +40,7 @@ class Item:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, dict[str, dict[str, str]]]:
-    return yaml.safe_load((checklists_dir() / "roles.yaml").read_text(encoding="utf-8"))
+    return load_data(checklists_dir() / "roles.yaml")
 
 
 def _pack_files(extra_dirs: Iterable[Path] = ()) -> list[Path]:
@@ -66,7 +65,7 @@ def _load(files: tuple[Path, ...]) -> tuple[dict, ...]:
     bank = load_bank()
     packs, seen = [], {}
     for path in files:
-        data, _ = read_yaml(path, what="checklist pack")
+        data = load_data(path) if path.parent == checklists_dir() else read_yaml(path, what="checklist pack")[0]
         if not isinstance(data, dict) or not isinstance(data.get("items"), list):
             raise UserError(f"{path}: a checklist pack needs `pack`, `title` and an `items` list")
         for index, item in enumerate(data["items"]):

@@ -13,11 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
 
 from .bank import Bank, Question, load_bank
 from .errors import UserError
-from .resources import templates_dir
+from .resources import load_data, templates_dir
 
 
 def localise(value: Any, lang: str) -> Any:
@@ -49,7 +48,7 @@ def presets_dir() -> Path:
 def all_presets() -> tuple[Preset, ...]:
     found = []
     for path in sorted(presets_dir().glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = load_data(path) or {}
         found.append(
             Preset(
                 name=raw.get("name", path.stem),

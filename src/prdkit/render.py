@@ -11,13 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-import yaml
 
 from . import mdtext
 from .answers import AnswersFile, write_atomic
 from .bank import Bank, Question, load_bank
 from .errors import UserError
-from .resources import templates_dir
+from .resources import load_data, templates_dir
 
 FORMATS = ("md", "docx", "checklist")
 # Shown in the document-information table at the top, not again in section 1.
@@ -35,7 +34,7 @@ ADVICE_AFTER = {
 
 @lru_cache(maxsize=1)
 def _strings() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((templates_dir() / "strings.yaml").read_text(encoding="utf-8"))
+    return load_data(templates_dir() / "strings.yaml")
 
 
 def text(key: str, lang: str) -> str:
@@ -51,6 +50,22 @@ def format_number(value: Any) -> str:
     return formatted if formatted not in ("-0", "") else "0"
 
 
+def _bytecode_cache():
+    """Compiled templates cached per user, so a render does not re-compile Jinja every time.
+    Jinja keys the cache on each template's source, so an edited template is never stale."""
+    import os
+
+    import jinja2
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "prdkit", "jinja")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None  # a read-only home: render without a cache
+    return jinja2.FileSystemBytecodeCache(folder)
+
+
 def make_environment(user_templates: Path | None = None):
     """A sandboxed Jinja2 environment over the user's templates (if any) then the shipped ones.
 
@@ -63,6 +78,7 @@ def make_environment(user_templates: Path | None = None):
     search.append(str(templates_dir()))
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(search),
+        bytecode_cache=_bytecode_cache(),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

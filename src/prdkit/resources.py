@@ -29,3 +29,12 @@ def checklists_dir() -> Path:
 
 def questions_dir() -> Path:
     return _PACKAGE_DIR / "questions"
+
+
+def load_data(path: Path):
+    """Read a YAML data file shipped with prdkit. libyaml's C loader when available: these files
+    are ours, so speed matters more than the line-numbered errors user files get."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)

@@ -18,9 +18,9 @@ REQUIRED_FIELDS = ("id", "name", "provider", "access", "context_tokens", "modali
 
 @lru_cache(maxsize=1)
 def _shipped() -> tuple[dict, ...]:
-    import yaml
+    from ..resources import load_data
 
-    return tuple(yaml.safe_load(CATALOG.read_text(encoding="utf-8"))["models"])
+    return tuple(load_data(CATALOG)["models"])
 
 
 def load_catalog(user_file: str | Path | None = None) -> list[dict]:
