@@ -69,6 +69,26 @@ def clean_text(text: str) -> tuple[str, int]:
 # --------------------------------------------------------------------------- document setup
 
 
+def _set_run_fonts(rpr, cjk_font: str, lang: str) -> None:
+    """Explicit Latin and East Asian fonts on one w:rPr, theme fonts removed, zh-CN for Chinese."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        if fonts.get(qn(attr)) is not None:
+            del fonts.attrib[qn(attr)]
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), cjk_font)
+    if lang == "zh":
+        lang_el = rpr.find(qn("w:lang"))
+        if lang_el is None:
+            lang_el = OxmlElement("w:lang")
+            rpr.append(lang_el)
+        lang_el.set(qn("w:eastAsia"), "zh-CN")
+
+
 def _set_cjk_fonts(doc, cjk_font: str, lang: str) -> None:
     """w:eastAsia on Normal, Title and headings, theme attributes removed (they win over an
     explicit font in LibreOffice), zh-CN language for Chinese documents (python-docx #154,
@@ -80,40 +100,12 @@ def _set_cjk_fonts(doc, cjk_font: str, lang: str) -> None:
             style = styles[name]
         except KeyError:
             continue
-        rpr = style.element.get_or_add_rPr()
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = OxmlElement("w:rFonts")
-            rpr.insert(0, fonts)
-        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-            if fonts.get(qn(attr)) is not None:
-                del fonts.attrib[qn(attr)]
-        fonts.set(qn("w:ascii"), LATIN_FONT)
-        fonts.set(qn("w:hAnsi"), LATIN_FONT)
-        fonts.set(qn("w:eastAsia"), cjk_font)
-        if lang == "zh":
-            lang_el = rpr.find(qn("w:lang"))
-            if lang_el is None:
-                lang_el = OxmlElement("w:lang")
-                rpr.append(lang_el)
-            lang_el.set(qn("w:eastAsia"), "zh-CN")
+        _set_run_fonts(style.element.get_or_add_rPr(), cjk_font, lang)
     # docDefaults too, so runs without a style follow
     defaults = styles.element.find(qn("w:docDefaults"))
-    if defaults is not None:
-        rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
-        if rpr is not None:
-            fonts = rpr.find(qn("w:rFonts"))
-            if fonts is not None:
-                for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-                    if fonts.get(qn(attr)) is not None:
-                        del fonts.attrib[qn(attr)]
-                fonts.set(qn("w:eastAsia"), cjk_font)
-                fonts.set(qn("w:ascii"), LATIN_FONT)
-                fonts.set(qn("w:hAnsi"), LATIN_FONT)
-            if lang == "zh":
-                lang_el = rpr.find(qn("w:lang"))
-                if lang_el is not None:
-                    lang_el.set(qn("w:eastAsia"), "zh-CN")
+    rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr")) if defaults is not None else None
+    if rpr is not None:
+        _set_run_fonts(rpr, cjk_font, lang)
     if lang == "zh":
         settings = doc.settings.element
         for el in settings.iter(qn("w:themeFontLang")):
@@ -457,7 +449,36 @@ class _Writer:
                 header = OxmlElement("w:tblHeader")
                 header.set(qn("w:val"), "true")
                 tr_pr.append(header)
+        self._column_widths(table, rows, cols)
         self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
+
+    def _column_widths(self, table, rows, cols: int) -> None:
+        """Each column gets room for its longest unbreakable word, and the rest of the text
+        width is shared by how much it holds (a CJK character counts double). Without this
+        Word and LibreOffice split the width evenly and a long "why" column is squeezed."""
+        def units(text: str) -> int:
+            return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+        need, longest = [1] * cols, [0] * cols
+        for row in rows:
+            for c_index, tokens in enumerate(row[:cols]):
+                text = "".join(t.content for t in tokens if t.type in ("text", "code_inline"))
+                need[c_index] = max(need[c_index], min(units(text), 60))
+                words = [w for w in re.split(r"\s+", text) if w and units(w) == len(w)]  # Latin runs do not break
+                longest[c_index] = max([longest[c_index]] + [min(len(w), 24) for w in words])
+        section = self.doc.sections[-1]
+        usable = section.page_width - section.left_margin - section.right_margin
+        floor = [max(Cm(1.3), Cm(0.19) * n + Cm(0.45)) for n in longest]
+        if sum(floor) > usable:
+            floor = [int(f * usable / sum(floor)) for f in floor]
+        spare = usable - sum(floor)
+        widths = [int(f + spare * n / sum(need)) for f, n in zip(floor, need)]
+        table.autofit = False
+        for tr in table._tbl.tr_lst:
+            for c_index, tc in enumerate(tr.tc_lst):
+                tc.width = widths[c_index]
+        for c_index, col in enumerate(table._tbl.tblGrid.gridCol_lst):
+            col.w = widths[c_index]
 
     # ---- the walk
     def write(self, tokens) -> None:
