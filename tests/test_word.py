@@ -236,3 +236,24 @@ def test_every_preset_docx_reads_back_and_opens(preset, lang, tmp_path):
             assert fonts.get(qn("w:eastAsia"))
         pdf = docx_to_pdf(folder / name, tmp_path)
         assert pdf_pages(pdf) >= 2
+
+
+def test_render_with_reference_docx_and_cjk_font(tmp_path):
+    folder = tmp_path / "p"
+    assert run_prdkit("new", folder, "--preset", "agent-assistant", "--lang", "zh", "--defaults").returncode == 0
+    ref = docx.Document()
+    ref.sections[0].header.paragraphs[0].text = "ACME 内部资料"
+    ref.add_paragraph("sample body")
+    ref.save(tmp_path / "corp.docx")
+    result = run_prdkit("render", folder / "answers.yaml", "--reference-docx", tmp_path / "corp.docx", "--cjk-font", "Noto Serif CJK SC")
+    assert result.returncode == 0, result.stderr
+    document = docx.Document(folder / "prd.docx")
+    assert document.sections[0].header.paragraphs[0].text == "ACME 内部资料"
+    assert all("sample body" not in p.text for p in document.paragraphs)
+    fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "Noto Serif CJK SC"
+    missing = run_prdkit("render", folder / "answers.yaml", "--reference-docx", tmp_path / "nope.docx")
+    assert missing.returncode == 2 and "nope.docx" in missing.stderr
+    (tmp_path / "fake.docx").write_text("not a docx")
+    fake = run_prdkit("render", folder / "answers.yaml", "--reference-docx", tmp_path / "fake.docx")
+    assert fake.returncode == 2 and "fake.docx" in fake.stderr and "Traceback" not in fake.stderr

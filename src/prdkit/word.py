@@ -28,6 +28,8 @@ from docx.shared import Cm, Pt, RGBColor
 from markdown_it import MarkdownIt
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from .errors import UserError
+
 MONO_FONT = "DejaVu Sans Mono"
 SYMBOL_FONT = "DejaVu Sans"  # has ☐ ☑; Noto CJK does not
 LATIN_FONT = "Calibri"
@@ -43,8 +45,8 @@ _LABELS = {
 }
 
 
-class ReferenceDocxError(ValueError):
-    """The --reference-docx file is missing or not a Word document."""
+class ReferenceDocxError(UserError):
+    """The --reference-docx file is missing or not a Word document (exit 2, like any bad input)."""
 
 
 @dataclass(frozen=True)
@@ -629,11 +631,11 @@ def markdown_to_docx(markdown: str, meta: DocMeta, *, cjk_font: str = "Noto Sans
     if reference_docx is not None:
         path = Path(reference_docx)
         if not path.is_file():
-            raise ReferenceDocxError(f"{path}: no such file")
+            raise ReferenceDocxError(f"--reference-docx: {path}: no such file")
         try:
             doc = Document(str(path))
         except Exception as exc:  # python-docx raises several kinds for a non-docx file
-            raise ReferenceDocxError(f"{path}: not a Word .docx file ({type(exc).__name__})") from None
+            raise ReferenceDocxError(f"--reference-docx: {path}: not a Word .docx file") from None
         _clear_body(doc)
     else:
         doc = Document()
