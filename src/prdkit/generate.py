@@ -167,29 +167,56 @@ def render_many(files: list[Path], out_dir: Path | None, formats: str, templates
             if ".prdkit" not in path.parts:
                 click.echo(str(path))
         return report_merge(result.merge, answers.lang)
+    jobs = [(path, chosen, templates, reference_docx, cjk_font, force) for path in files]
+    workers = min(len(files), os.cpu_count() or 1)
     failed = conflicts = 0
-    for path in _progress(files):
-        try:
-            answers = load_answers(path)
-            result = write_documents(answers, path.parent, chosen, templates, reference_docx, cjk_font, env, force,
-                                     answers_path=path)
-            if report_merge(result.merge, answers.lang):
-                conflicts += 1
-        except UserError as exc:
+    for outcome in _progress(_run_jobs(jobs, workers), len(files)):
+        if outcome == "failed":
             failed += 1
-            click.echo(f"prdkit: {exc}", err=True)
+        elif outcome == "conflict":
+            conflicts += 1
     click.echo(f"rendered {len(files) - failed} of {len(files)} answers files" + (f"; {failed} failed" if failed else ""))
     return 2 if failed else (1 if conflicts else 0)
 
 
-def _progress(files: list[Path]):
+_WORKER_ENV: dict = {}
+
+
+def _render_one(job) -> str:
+    """Render one answers file in a worker; say how it went ("ok", "conflict", "failed")."""
+    path, chosen, templates, reference_docx, cjk_font, force = job
+    try:
+        env = _WORKER_ENV.get(templates) or _WORKER_ENV.setdefault(templates, make_environment(templates))
+        answers = load_answers(path)
+        result = write_documents(answers, path.parent, chosen, templates, reference_docx, cjk_font, env, force,
+                                 answers_path=path)
+        return "conflict" if report_merge(result.merge, answers.lang) else "ok"
+    except UserError as exc:
+        click.echo(f"prdkit: {exc}", err=True)
+        return "failed"
+
+
+def _run_jobs(jobs, workers: int):
+    """Files render side by side on every core; each worker keeps its loaded templates."""
+    if workers <= 1:
+        yield from map(_render_one, jobs)
+        return
+    import concurrent.futures
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(_render_one, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+
+
+def _progress(outcomes, total: int):
     if not sys.stderr.isatty():
-        yield from files
+        yield from outcomes
         return
     from rich.progress import Progress
 
     with Progress(transient=True) as progress:
-        task = progress.add_task("rendering", total=len(files))
-        for path in files:
-            yield path
+        task = progress.add_task("rendering", total=total)
+        for outcome in outcomes:
+            yield outcome
             progress.advance(task)

@@ -166,6 +166,9 @@ def _setup_styles(doc, cjk_font: str, lang: str, own_template: bool) -> None:
     table_text.font.size = Pt(9.5)
     table_text.paragraph_format.space_after = Pt(0)
     table_text.paragraph_format.line_spacing = 1.1
+    # header cells get a bold paragraph style rather than bold on every run
+    table_header = _ensure_style(doc, "Table Heading", WD_STYLE_TYPE.PARAGRAPH, "Table Text")
+    table_header.font.bold = True
     _ensure_style(doc, "Table Grid", WD_STYLE_TYPE.TABLE)
     _set_cjk_fonts(doc, cjk_font, lang)
 
@@ -429,17 +432,16 @@ class _Writer:
         table.style = self.doc.styles["Table Grid"]
         table.autofit = True
         text_style = self.style_id("Table Text")
+        header_style = self.style_id("Table Heading")
         # Walk the XML rows and cells directly: table.cell(r, c) rescans the whole table (O(n²)).
         for r_index, (row, tr) in enumerate(zip(rows, table._tbl.tr_lst)):
             for c_index, tc in enumerate(tr.tc_lst):
                 cell = _Cell(tc, table)
                 paragraph = cell.paragraphs[0]
-                paragraph._p.get_or_add_pPr().style = text_style
+                paragraph._p.get_or_add_pPr().style = header_style if r_index < header_rows else text_style
                 tokens = row[c_index] if c_index < len(row) else []
                 self.inline(paragraph, tokens)
                 if r_index < header_rows:
-                    for run in paragraph.runs:
-                        run.bold = True
                     tc_pr = cell._tc.get_or_add_tcPr()
                     shade = OxmlElement("w:shd")
                     shade.set(qn("w:val"), "clear")
@@ -609,7 +611,7 @@ def _deterministic_zip(data: bytes) -> bytes:
     """Re-pack with fixed timestamps and no thumbnail, so the same input gives the same bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for info in source.infolist():
             if info.filename.startswith("docProps/thumbnail"):
                 continue
@@ -620,7 +622,7 @@ def _deterministic_zip(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, content)
+            target.writestr(fixed, content, compresslevel=1)
     return out.getvalue()
 
 
