@@ -1,41 +1,31 @@
-"""Markdown → Word (.docx): markdown-it-py tokens walked into python-docx.
+"""Markdown → Word (.docx).
 
 prdkit renders every document as Markdown first; this module turns that same Markdown into a
-Word file, so one template feeds both and a user's template override changes both. The known
-traps of python-docx and LibreOffice are handled here (see shared DOCX-NOTES): CJK fonts need
-w:eastAsia and no theme attributes, numbered lists need their own w:num to restart, tables
-need a style for borders and w:tblHeader to repeat, hyperlinks need raw XML, core properties
-and zip timestamps must be set for deterministic output.
+Word file, so one template feeds both and a user's template override changes both. The body
+is written by `wordbody` from markdown-it-py tokens; this module puts it in a package with
+prdkit's stylesheet (`data/word/`) or, with --reference-docx, with a company's own (`wordref`).
+
+The known traps (shared DOCX-NOTES) are handled here: CJK fonts need w:eastAsia and no theme
+attributes, numbered lists need their own w:num to restart, tables need a style for borders
+and w:tblHeader to repeat, core properties and zip timestamps are fixed so the same input
+gives the same bytes, and characters XML cannot hold are dropped with a warning.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 import io
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from docx import Document
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
-from markdown_it import MarkdownIt
-from mdit_py_plugins.tasklists import tasklists_plugin
-
 from .errors import UserError
+from .wordbody import PAGE_BREAK, TWIPS_PER_CM, BodyWriter, esc, field_xml, paragraph_xml, run_xml
 
-MONO_FONT = "DejaVu Sans Mono"
-SYMBOL_FONT = "DejaVu Sans"  # has ☐ ☑; Noto CJK does not
-LATIN_FONT = "Calibri"
-HEADING_COLOR = RGBColor(0x1F, 0x3A, 0x5F)
-HEADER_FILL = "DCE6F1"
-# Characters XML 1.0 forbids; lxml raises on them (DOCX-NOTES), so they are dropped.
+# Characters XML 1.0 forbids (DOCX-NOTES); they are dropped.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _LABELS = {
     "zh": {"version": "版本", "owner": "负责人", "status": "状态", "date": "日期", "contents": "目录",
@@ -43,6 +33,24 @@ _LABELS = {
     "en": {"version": "Version", "owner": "Owner", "status": "Status", "date": "Date", "contents": "Contents",
            "page": "Page {PAGE} of {NUMPAGES}", "toc_hint": "(Word fills in the contents when the document opens; right-click → Update Field)"},
 }
+_CATEGORY = {"prd": "PRD", "checklist": "Launch checklist", "report": "Acceptance report"}
+
+NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL_HYPERLINK = f"{REL}/hyperlink"
+CT_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+
+# A4 with 2.2 cm side and 2.5 cm top and bottom margins, in twips
+PAGE_W, PAGE_H = 11906, 16838
+MARGIN_SIDE, MARGIN_TB = round(2.2 * TWIPS_PER_CM), round(2.5 * TWIPS_PER_CM)
+
+# The style names the body uses; the default stylesheet has them all, a reference document
+# gets the missing ones added (wordref).
+STYLE_NAMES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4",
+               "List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2", "List Number 3",
+               "Code Block", "Quote", "Hyperlink", "Table Text", "Table Heading", "Table Grid", "Header", "Footer")
+DEFAULT_STYLE_IDS = {name: name.replace(" ", "") for name in STYLE_NAMES}
 
 
 class ReferenceDocxError(UserError):
@@ -68,599 +76,234 @@ def clean_text(text: str) -> tuple[str, int]:
     return cleaned, count
 
 
-# --------------------------------------------------------------------------- document setup
+def _clean(text: str) -> str:
+    return _XML_FORBIDDEN.sub("", text)
 
 
-def _set_run_fonts(rpr, cjk_font: str, lang: str) -> None:
-    """Explicit Latin and East Asian fonts on one w:rPr, theme fonts removed, zh-CN for Chinese."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        if fonts.get(qn(attr)) is not None:
-            del fonts.attrib[qn(attr)]
-    fonts.set(qn("w:ascii"), LATIN_FONT)
-    fonts.set(qn("w:hAnsi"), LATIN_FONT)
-    fonts.set(qn("w:eastAsia"), cjk_font)
-    if lang == "zh":
-        lang_el = rpr.find(qn("w:lang"))
-        if lang_el is None:
-            lang_el = OxmlElement("w:lang")
-            rpr.append(lang_el)
-        lang_el.set(qn("w:eastAsia"), "zh-CN")
+# --------------------------------------------------------------------------- package parts
 
 
-def _set_cjk_fonts(doc, cjk_font: str, lang: str) -> None:
-    """w:eastAsia on Normal, Title and headings, theme attributes removed (they win over an
-    explicit font in LibreOffice), zh-CN language for Chinese documents (python-docx #154,
-    #1139, #1601)."""
-    styles = doc.styles
-    names = ["Normal", "Title", "Subtitle"] + [f"Heading {i}" for i in range(1, 10)]
-    for name in names:
-        try:
-            style = styles[name]
-        except KeyError:
-            continue
-        _set_run_fonts(style.element.get_or_add_rPr(), cjk_font, lang)
-    # docDefaults too, so runs without a style follow
-    defaults = styles.element.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr")) if defaults is not None else None
-    if rpr is not None:
-        _set_run_fonts(rpr, cjk_font, lang)
-    if lang == "zh":
-        settings = doc.settings.element
-        for el in settings.iter(qn("w:themeFontLang")):
-            el.set(qn("w:eastAsia"), "zh-CN")
+@lru_cache(maxsize=None)
+def _data_part(name: str) -> str:
+    """A shipped part from data/word/, its explanatory comments removed."""
+    text = (Path(__file__).parent / "data" / "word" / name).read_text(encoding="utf-8")
+    return re.sub(r"<!--.*?-->\s*", "", text, flags=re.S)
 
 
-def _ensure_style(doc, name: str, kind, base: str | None = None):
-    try:
-        return doc.styles[name]
-    except KeyError:
-        style = doc.styles.add_style(name, kind)
-        if base:
-            try:
-                style.base_style = doc.styles[base]
-            except KeyError:
-                pass
-        return style
+def default_styles(cjk_font: str, lang: str) -> str:
+    lang_el = '<w:lang w:val="zh-CN" w:eastAsia="zh-CN"/>' if lang == "zh" else '<w:lang w:val="en-US"/>'
+    return _data_part("styles.xml").replace("@CJK_FONT@", esc(cjk_font)).replace("@LANG@", lang_el)
 
 
-def _setup_styles(doc, cjk_font: str, lang: str, own_template: bool) -> None:
-    styles = doc.styles
-    normal = styles["Normal"]
-    if own_template:
-        normal.font.size = Pt(10.5)
-        pf = normal.paragraph_format
-        pf.space_after = Pt(6)
-        pf.line_spacing = 1.25
-        for level in range(1, 5):
-            style = _ensure_style(doc, f"Heading {level}", WD_STYLE_TYPE.PARAGRAPH, "Normal")
-            style.font.color.rgb = HEADING_COLOR
-            style.font.size = Pt({1: 18, 2: 15, 3: 12.5, 4: 11}[level])
-            style.paragraph_format.space_before = Pt({1: 18, 2: 16, 3: 12, 4: 10}[level])
-            style.paragraph_format.space_after = Pt(6)
-        title = _ensure_style(doc, "Title", WD_STYLE_TYPE.PARAGRAPH, "Normal")
-        title.font.size = Pt(26)
-        title.font.color.rgb = HEADING_COLOR
-    else:
-        for level in range(1, 5):
-            _ensure_style(doc, f"Heading {level}", WD_STYLE_TYPE.PARAGRAPH, "Normal")
-        _ensure_style(doc, "Title", WD_STYLE_TYPE.PARAGRAPH, "Normal")
-    for name in ("List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2", "List Number 3"):
-        _ensure_style(doc, name, WD_STYLE_TYPE.PARAGRAPH, "Normal")
-    code = _ensure_style(doc, "Code Block", WD_STYLE_TYPE.PARAGRAPH, "Normal")
-    code.font.name = MONO_FONT
-    code.font.size = Pt(9)
-    code.paragraph_format.space_after = Pt(0)
-    code.paragraph_format.line_spacing = 1.0
-    quote = _ensure_style(doc, "Quote", WD_STYLE_TYPE.PARAGRAPH, "Normal")
-    quote.paragraph_format.left_indent = Cm(0.8)
-    quote.font.italic = True
-    quote.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
-    link = _ensure_style(doc, "Hyperlink", WD_STYLE_TYPE.CHARACTER)
-    link.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
-    link.font.underline = True
-    table_text = _ensure_style(doc, "Table Text", WD_STYLE_TYPE.PARAGRAPH, "Normal")
-    table_text.font.size = Pt(9.5)
-    table_text.paragraph_format.space_after = Pt(0)
-    table_text.paragraph_format.line_spacing = 1.1
-    # header cells get a bold paragraph style rather than bold on every run
-    table_header = _ensure_style(doc, "Table Heading", WD_STYLE_TYPE.PARAGRAPH, "Table Text")
-    table_header.font.bold = True
-    _ensure_style(doc, "Table Grid", WD_STYLE_TYPE.TABLE)
-    _set_cjk_fonts(doc, cjk_font, lang)
+def default_settings(lang: str) -> str:
+    return _data_part("settings.xml").replace("@EA_LANG@", "zh-CN" if lang == "zh" else "en-US")
 
 
-def _a4(section) -> None:
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.2)
-    section.top_margin = section.bottom_margin = Cm(2.5)
+def num_xml(num_id: int, abstract_id: int, level: int) -> str:
+    """A w:num that restarts an ordered list at 1."""
+    return (f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
+            f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="1"/></w:lvlOverride></w:num>')
 
 
-def _field(paragraph, instruction: str, placeholder: str = "") -> None:
-    """A complex field (PAGE, NUMPAGES, TOC): begin, instruction, separate, result, end."""
-    def char(kind: str):
-        run = paragraph.add_run()
-        fld = OxmlElement("w:fldChar")
-        fld.set(qn("w:fldCharType"), kind)
-        if kind == "begin":
-            fld.set(qn("w:dirty"), "true")
-        run._r.append(fld)
-        return run
-
-    char("begin")
-    run = paragraph.add_run()
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run._r.append(instr)
-    char("separate")
-    paragraph.add_run(placeholder)
-    char("end")
+def header_xml(title: str, style_id: str = "Header") -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr xmlns:w="{NS_W}" xmlns:r="{NS_R}">'
+            + paragraph_xml(run_xml(title), style_id) + "</w:hdr>")
 
 
-def _header_footer(doc, meta: DocMeta, title: str) -> None:
-    section = doc.sections[0]
-    header = section.header
-    if not any(p.text.strip() for p in header.paragraphs):
-        p = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
-        p.text = title
-        p.style.font.size = Pt(9)
-    footer = section.footer
-    if not any(p.text.strip() for p in footer.paragraphs):
-        p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-        template = _LABELS[meta.lang]["page"]
-        before, rest = template.split("{PAGE}")
-        middle, after = rest.split("{NUMPAGES}")
-        p.add_run(before)
-        _field(p, "PAGE", "1")
-        p.add_run(middle)
-        _field(p, "NUMPAGES", "1")
-        p.add_run(after)
-        p.alignment = 1  # centre
+def footer_xml(lang: str, style_id: str = "Footer") -> str:
+    before, rest = _LABELS[lang]["page"].split("{PAGE}")
+    middle, after = rest.split("{NUMPAGES}")
+    runs = run_xml(before) + field_xml("PAGE", "1") + run_xml(middle) + field_xml("NUMPAGES", "1") + run_xml(after)
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr xmlns:w="{NS_W}" xmlns:r="{NS_R}">'
+            + paragraph_xml(runs, style_id, '<w:jc w:val="center"/>') + "</w:ftr>")
 
 
-def _clear_body(doc) -> None:
-    """A reference document keeps its styles, header and footer, not its sample body."""
-    body = doc.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
-
-
-def _core_properties(doc, meta: DocMeta, title: str) -> None:
-    props = doc.core_properties
-    props.title = title
-    props.author = meta.owner or ""
-    props.last_modified_by = meta.owner or ""
-    props.subject = meta.subject or ""
-    props.keywords = ", ".join(meta.keywords)
-    props.category = {"prd": "PRD", "checklist": "Launch checklist", "report": "Acceptance report"}.get(meta.doc_kind, "")
-    props.comments = "Generated by prdkit"
-    props.revision = 1
+def core_xml(meta: DocMeta, title: str) -> str:
     try:
         when = _dt.datetime.fromisoformat(meta.date) if meta.date else _dt.datetime(2000, 1, 1)
     except ValueError:
         when = _dt.datetime(2000, 1, 1)
-    props.created = when
-    props.modified = when
-    props.last_printed = when
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    owner = esc(_clean(meta.owner))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{esc(title)}</dc:title><dc:subject>{esc(_clean(meta.subject))}</dc:subject>"
+        f"<dc:creator>{owner}</dc:creator><cp:keywords>{esc(_clean(', '.join(meta.keywords)))}</cp:keywords>"
+        f"<dc:description>Generated by prdkit</dc:description><cp:lastModifiedBy>{owner}</cp:lastModifiedBy>"
+        f'<cp:revision>1</cp:revision><cp:lastPrinted>{stamp}</cp:lastPrinted>'
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        f"<cp:category>{_CATEGORY.get(meta.doc_kind, '')}</cp:category></cp:coreProperties>"
+    )
 
 
-# --------------------------------------------------------------------------- Markdown walking
+APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+           "<Application>prdkit</Application></Properties>")
+
+PACKAGE_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="word/document.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    f'<Relationship Id="rId3" Type="{REL}/extended-properties" Target="docProps/app.xml"/>'
+    "</Relationships>"
+)
+
+CONTENT_TYPES = {
+    "/word/document.xml": f"{CT_WML}.document.main+xml",
+    "/word/styles.xml": f"{CT_WML}.styles+xml",
+    "/word/numbering.xml": f"{CT_WML}.numbering+xml",
+    "/word/settings.xml": f"{CT_WML}.settings+xml",
+    "/word/header1.xml": f"{CT_WML}.header+xml",
+    "/word/footer1.xml": f"{CT_WML}.footer+xml",
+    "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
+    "/docProps/app.xml": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+}
 
 
-class _Writer:
-    def __init__(self, doc, meta: DocMeta):
-        self.doc = doc
-        self._style_ids: dict[str, str] = {}
-        self.meta = meta
-        self.dropped = 0
-        self.list_stack: list[dict] = []  # {"ordered": bool, "num_id": int | None}
-        self.quote_depth = 0
-        self.title: str | None = None
-        self.item_paragraph = None  # the paragraph of the list item being written
-
-    # ---- paragraphs
-    def style_id(self, name: str) -> str:
-        if name not in self._style_ids:
-            self._style_ids[name] = self.doc.styles[name].style_id
-        return self._style_ids[name]
-
-    def paragraph(self, style: str | None = None, container=None):
-        """A new paragraph with its style set directly in the XML (fast, same result)."""
-        p = (container or self.doc).add_paragraph()
-        if style:
-            p._p.get_or_add_pPr().style = self.style_id(style)
-        return p
-
-    # ---- text helpers
-    def text(self, value: str) -> str:
-        cleaned, count = clean_text(value)
-        self.dropped += count
-        return cleaned
-
-    def add_text_run(self, paragraph, text: str, bold=False, italic=False, code=False, strike=False, style=None):
-        text = self.text(text)
-        # \t becomes w:tab and \n a w:br when set through run.text
-        run = paragraph.add_run(text, style=style)
-        if bold:
-            run.bold = True
-        if italic:
-            run.italic = True
-        if strike:
-            run.font.strike = True
-        if code:
-            run.font.name = MONO_FONT
-            run.font.size = Pt(9.5)
-        return run
-
-    def add_hyperlink(self, paragraph, url: str, text_parts: list[tuple[str, dict]]):
-        part = paragraph.part
-        r_id = part.relate_to(url, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink", is_external=True)
-        link = OxmlElement("w:hyperlink")
-        link.set(qn("r:id"), r_id)
-        for text, fmt in text_parts:
-            run = OxmlElement("w:r")
-            rpr = OxmlElement("w:rPr")
-            rstyle = OxmlElement("w:rStyle")
-            rstyle.set(qn("w:val"), self.doc.styles["Hyperlink"].style_id)
-            rpr.append(rstyle)
-            if fmt.get("bold"):
-                rpr.append(OxmlElement("w:b"))
-            if fmt.get("italic"):
-                rpr.append(OxmlElement("w:i"))
-            run.append(rpr)
-            t = OxmlElement("w:t")
-            t.set(qn("xml:space"), "preserve")
-            t.text = self.text(text)
-            run.append(t)
-            link.append(run)
-        paragraph._p.append(link)
-
-    def inline(self, paragraph, tokens) -> None:
-        """Write inline tokens (text, emphasis, code, links, breaks) into a paragraph."""
-        fmt = {"bold": 0, "italic": 0, "strike": 0}
-        link_url = None
-        link_parts: list[tuple[str, dict]] = []
-        for tok in tokens or []:
-            t = tok.type
-            if t == "strong_open":
-                fmt["bold"] += 1
-            elif t == "strong_close":
-                fmt["bold"] -= 1
-            elif t == "em_open":
-                fmt["italic"] += 1
-            elif t == "em_close":
-                fmt["italic"] -= 1
-            elif t == "s_open":
-                fmt["strike"] += 1
-            elif t == "s_close":
-                fmt["strike"] -= 1
-            elif t == "link_open":
-                link_url = tok.attrGet("href") or ""
-                link_parts = []
-            elif t == "link_close":
-                if link_url and re.match(r"^(https?|mailto):", link_url):
-                    self.add_hyperlink(paragraph, link_url, link_parts)
-                else:
-                    for text, f in link_parts:
-                        self.add_text_run(paragraph, text, bold=f["bold"], italic=f["italic"])
-                link_url = None
-            elif t in ("text", "code_inline", "html_inline", "softbreak", "hardbreak", "image"):
-                if t == "softbreak":
-                    content = " " if self.meta.lang == "en" else ""
-                elif t == "hardbreak":
-                    content = "\n"
-                elif t == "html_inline":
-                    content = "\n" if re.fullmatch(r"<br\s*/?>", tok.content.strip(), re.I) else tok.content
-                    if re.match(r"<input[^>]*checkbox", tok.content, re.I):
-                        checked = "checked" in tok.content
-                        run = self.add_text_run(paragraph, ("☑" if checked else "☐") + " ")
-                        run.font.name = SYMBOL_FONT
-                        continue
-                elif t == "image":
-                    content = tok.content or tok.attrGet("src") or ""
-                else:
-                    content = tok.content
-                if link_url is not None:
-                    link_parts.append((content, {"bold": fmt["bold"] > 0, "italic": fmt["italic"] > 0}))
-                else:
-                    self.add_text_run(paragraph, content, bold=fmt["bold"] > 0, italic=fmt["italic"] > 0,
-                                      code=(t == "code_inline"), strike=fmt["strike"] > 0)
-
-    # ---- lists
-    def _new_num(self, ordered: bool) -> int | None:
-        """A fresh w:num per ordered list, restarting at 1 (python-docx #25)."""
-        if not ordered:
-            return None
-        numbering = self.doc.part.numbering_part.numbering_definitions._numbering
-        style = self.doc.styles["List Number"]
-        num_pr = style.element.pPr.find(qn("w:numPr")) if style.element.pPr is not None else None
-        if num_pr is None or num_pr.find(qn("w:numId")) is None:
-            return None
-        base_num_id = int(num_pr.find(qn("w:numId")).get(qn("w:val")))
-        abstract_id = None
-        for num in numbering.findall(qn("w:num")):
-            if int(num.get(qn("w:numId"))) == base_num_id:
-                abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
-        if abstract_id is None:
-            return None
-        new_id = max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))) + 1
-        num = OxmlElement("w:num")
-        num.set(qn("w:numId"), str(new_id))
-        abstract = OxmlElement("w:abstractNumId")
-        abstract.set(qn("w:val"), abstract_id)
-        num.append(abstract)
-        override = OxmlElement("w:lvlOverride")
-        override.set(qn("w:ilvl"), "0")
-        start = OxmlElement("w:startOverride")
-        start.set(qn("w:val"), "1")
-        override.append(start)
-        num.append(override)
-        numbering.append(num)
-        return new_id
-
-    def list_paragraph(self):
-        level = len(self.list_stack)
-        current = self.list_stack[-1]
-        suffix = "" if level <= 1 else f" {min(level, 3)}"
-        style = ("List Number" if current["ordered"] else "List Bullet") + suffix
-        p = self.paragraph(style)
-        if current["ordered"] and current["num_id"] is not None and level == 1:
-            ppr = p._p.get_or_add_pPr()
-            num_pr = OxmlElement("w:numPr")
-            ilvl = OxmlElement("w:ilvl")
-            ilvl.set(qn("w:val"), "0")
-            num_id = OxmlElement("w:numId")
-            num_id.set(qn("w:val"), str(current["num_id"]))
-            num_pr.append(ilvl)
-            num_pr.append(num_id)
-            ppr.append(num_pr)
-        return p
-
-    # ---- tables
-    def table(self, rows: list[list[list]], header_rows: int) -> None:
-        if not rows:
-            return
-        from docx.table import _Cell
-
-        cols = max(len(r) for r in rows)
-        table = self.doc.add_table(rows=len(rows), cols=cols)
-        table.style = self.doc.styles["Table Grid"]
-        table.autofit = True
-        text_style = self.style_id("Table Text")
-        header_style = self.style_id("Table Heading")
-        # Walk the XML rows and cells directly: table.cell(r, c) rescans the whole table (O(n²)).
-        for r_index, (row, tr) in enumerate(zip(rows, table._tbl.tr_lst)):
-            for c_index, tc in enumerate(tr.tc_lst):
-                cell = _Cell(tc, table)
-                paragraph = cell.paragraphs[0]
-                paragraph._p.get_or_add_pPr().style = header_style if r_index < header_rows else text_style
-                tokens = row[c_index] if c_index < len(row) else []
-                self.inline(paragraph, tokens)
-                if r_index < header_rows:
-                    tc_pr = cell._tc.get_or_add_tcPr()
-                    shade = OxmlElement("w:shd")
-                    shade.set(qn("w:val"), "clear")
-                    shade.set(qn("w:color"), "auto")
-                    shade.set(qn("w:fill"), HEADER_FILL)
-                    tc_pr.append(shade)
-            if r_index < header_rows:
-                tr_pr = tr.get_or_add_trPr()
-                header = OxmlElement("w:tblHeader")
-                header.set(qn("w:val"), "true")
-                tr_pr.append(header)
-        self._column_widths(table, rows, cols)
-        self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
-
-    def _column_widths(self, table, rows, cols: int) -> None:
-        """Each column gets room for its longest unbreakable word, and the rest of the text
-        width is shared by how much it holds (a CJK character counts double). Without this
-        Word and LibreOffice split the width evenly and a long "why" column is squeezed."""
-        def units(text: str) -> int:
-            return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-        need, longest = [1] * cols, [0] * cols
-        for row in rows:
-            for c_index, tokens in enumerate(row[:cols]):
-                text = "".join(t.content for t in tokens if t.type in ("text", "code_inline"))
-                need[c_index] = max(need[c_index], min(units(text), 60))
-                words = [w for w in re.split(r"\s+", text) if w and units(w) == len(w)]  # Latin runs do not break
-                longest[c_index] = max([longest[c_index]] + [min(len(w), 24) for w in words])
-        section = self.doc.sections[-1]
-        usable = section.page_width - section.left_margin - section.right_margin
-        floor = [max(Cm(1.3), Cm(0.19) * n + Cm(0.45)) for n in longest]
-        if sum(floor) > usable:
-            floor = [int(f * usable / sum(floor)) for f in floor]
-        spare = usable - sum(floor)
-        widths = [int(f + spare * n / sum(need)) for f, n in zip(floor, need)]
-        table.autofit = False
-        for tr in table._tbl.tr_lst:
-            for c_index, tc in enumerate(tr.tc_lst):
-                tc.width = widths[c_index]
-        for c_index, col in enumerate(table._tbl.tblGrid.gridCol_lst):
-            col.w = widths[c_index]
-
-    # ---- the walk
-    def write(self, tokens) -> None:
-        i = 0
-        n = len(tokens)
-        while i < n:
-            tok = tokens[i]
-            t = tok.type
-            if t == "heading_open":
-                level = int(tok.tag[1])
-                inline = tokens[i + 1]
-                if level == 1 and self.title is None:
-                    self.title = "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
-                    i += 3
-                    continue
-                p = self.paragraph(f"Heading {min(level - 1 if self.title else level, 4) or 1}")
-                self.inline(p, inline.children)
-                i += 3
-                continue
-            if t == "paragraph_open":
-                inline = tokens[i + 1]
-                if self.list_stack:
-                    if self.item_paragraph is not None:
-                        # a second paragraph of the same list item continues it on a new line
-                        p = self.item_paragraph
-                        p.add_run().add_break()
-                    else:
-                        p = self.item_paragraph = self.list_paragraph()
-                else:
-                    p = self.paragraph("Quote" if self.quote_depth else None)
-                self.inline(p, inline.children)
-                i += 3
-                continue
-            if t in ("bullet_list_open", "ordered_list_open"):
-                ordered = t == "ordered_list_open"
-                self.list_stack.append({"ordered": ordered, "num_id": self._new_num(ordered) if not self.list_stack else None})
-                self.item_paragraph = None
-            elif t in ("bullet_list_close", "ordered_list_close"):
-                self.list_stack.pop()
-            elif t in ("list_item_open", "list_item_close"):
-                self.item_paragraph = None
-            elif t == "blockquote_open":
-                self.quote_depth += 1
-            elif t == "blockquote_close":
-                self.quote_depth -= 1
-            elif t in ("fence", "code_block"):
-                lines = tok.content.rstrip("\n").split("\n")
-                for line in lines:
-                    p = self.paragraph("Code Block")
-                    self.add_text_run(p, line)
-                self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
-            elif t == "hr":
-                p = self.doc.add_paragraph()
-                p_pr = p._p.get_or_add_pPr()
-                border = OxmlElement("w:pBdr")
-                bottom = OxmlElement("w:bottom")
-                for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "999999")):
-                    bottom.set(qn(k), v)
-                border.append(bottom)
-                p_pr.append(border)
-            elif t == "html_block":
-                p = self.doc.add_paragraph()
-                self.add_text_run(p, tok.content.rstrip("\n"))
-            elif t == "table_open":
-                i = self._table(tokens, i)
-                continue
-            i += 1
-
-    def _table(self, tokens, i: int) -> int:
-        rows: list[list[list]] = []
-        header_rows = 0
-        in_head = False
-        current: list[list] | None = None
-        while tokens[i].type != "table_close":
-            t = tokens[i].type
-            if t == "thead_open":
-                in_head = True
-            elif t == "thead_close":
-                in_head = False
-            elif t == "tr_open":
-                current = []
-            elif t == "tr_close":
-                rows.append(current or [])
-                if in_head:
-                    header_rows += 1
-            elif t == "inline" and current is not None:
-                current.append(tokens[i].children or [])
-            i += 1
-        self.table(rows, header_rows)
-        return i + 1
+def content_types_xml(overrides: dict[str, str], defaults: dict[str, str] | None = None) -> str:
+    defaults = defaults or {"rels": "application/vnd.openxmlformats-package.relationships+xml", "xml": "application/xml"}
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        + "".join(f'<Default Extension="{esc(ext)}" ContentType="{esc(ct)}"/>' for ext, ct in defaults.items())
+        + "".join(f'<Override PartName="{esc(name)}" ContentType="{esc(ct)}"/>' for name, ct in overrides.items())
+        + "</Types>"
+    )
 
 
-def _cover(doc, meta: DocMeta, title: str) -> None:
+_EXTERNAL = ' TargetMode="External"'
+
+
+def rels_xml(rels: list[tuple[str, str, str, bool]]) -> str:
+    """(id, type, target, external) → a .rels part."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            f'<Relationship Id="{rid}" Type="{rtype}" Target="{esc(target)}"{_EXTERNAL if external else ""}/>'
+            for rid, rtype, target, external in rels
+        )
+        + "</Relationships>"
+    )
+
+
+def sect_pr_xml(header_rid: str | None = None, footer_rid: str | None = None, namespaces: str = "") -> str:
+    """A4 section properties; header and footer references come first in CT_SectPr."""
+    refs = (f'<w:headerReference w:type="default" r:id="{header_rid}"/>' if header_rid else "") + (
+        f'<w:footerReference w:type="default" r:id="{footer_rid}"/>' if footer_rid else "")
+    return (
+        f'<w:sectPr{namespaces}>{refs}'
+        f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
+        f'<w:pgMar w:top="{MARGIN_TB}" w:right="{MARGIN_SIDE}" w:bottom="{MARGIN_TB}" w:left="{MARGIN_SIDE}" '
+        'w:header="708" w:footer="708" w:gutter="0"/><w:cols w:space="708"/><w:docGrid w:linePitch="360"/></w:sectPr>'
+    )
+
+
+def document_xml(body: str, sect_pr: str) -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{NS_W}" xmlns:r="{NS_R}">'
+            f"<w:body>{body}{sect_pr}</w:body></w:document>")
+
+
+def zip_package(parts: dict[str, str | bytes]) -> bytes:
+    """Fixed timestamps and order, so the same input gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, content in parts.items():
+            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            package.writestr(info, content.encode("utf-8") if isinstance(content, str) else content, compresslevel=6)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- the document
+
+
+def cover_xml(meta: DocMeta, title: str, sid: dict[str, str]) -> str:
+    """Title page with the document's facts, then a table of contents page."""
     labels = _LABELS[meta.lang]
-    spacer = doc.add_paragraph()
-    spacer.paragraph_format.space_before = Pt(120)
-    doc.add_paragraph(_clean(title), style="Title")
+    colon = ": " if meta.lang == "en" else "："
+    parts = [paragraph_xml(ppr_extra='<w:spacing w:before="2400"/>'), paragraph_xml(run_xml(title), sid["Title"])]
     for key, value in (("version", meta.version), ("owner", meta.owner), ("status", meta.status), ("date", meta.date)):
         if value:
-            p = doc.add_paragraph()
-            label = p.add_run(f"{labels[key]}: " if meta.lang == "en" else f"{labels[key]}：")
-            label.bold = True
-            p.add_run(_clean(value))
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    doc.add_paragraph(labels["contents"], style="Heading 1")
-    toc = doc.add_paragraph()
-    _field(toc, 'TOC \\o "1-3" \\h \\z \\u', labels["toc_hint"])
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    # Word fills the TOC when the file opens (LibreOffice's PDF export does not).
-    settings = doc.settings.element
-    if settings.find(qn("w:updateFields")) is None:
-        update = OxmlElement("w:updateFields")
-        update.set(qn("w:val"), "true")
-        settings.append(update)
+            parts.append(paragraph_xml(run_xml(labels[key] + colon, "<w:b/>") + run_xml(_clean(value))))
+    parts.append(PAGE_BREAK)
+    parts.append(paragraph_xml(run_xml(labels["contents"]), sid["Heading 1"]))
+    # Word fills the TOC when the file opens (settings: updateFields); LibreOffice's PDF export does not.
+    parts.append(paragraph_xml(field_xml('TOC \\o "1-3" \\h \\z \\u', labels["toc_hint"])))
+    parts.append(PAGE_BREAK)
+    return "".join(parts)
 
 
-def _clean(text: str) -> str:
-    return clean_text(text)[0]
+@lru_cache(maxsize=1)
+def _parser():
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.tasklists import tasklists_plugin
 
-
-def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(tasklists_plugin)
 
 
-def _deterministic_zip(data: bytes) -> bytes:
-    """Re-pack with fixed timestamps and no thumbnail, so the same input gives the same bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
-        for info in source.infolist():
-            if info.filename.startswith("docProps/thumbnail"):
-                continue
-            content = source.read(info.filename)
-            if info.filename == "[Content_Types].xml" or info.filename.endswith(".rels"):
-                content = re.sub(rb'<Override PartName="/docProps/thumbnail[^>]*/>', b"", content)
-                content = re.sub(rb'<Relationship [^>]*Target="docProps/thumbnail[^"]*"[^>]*/>', b"", content)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, content, compresslevel=1)
-    return out.getvalue()
+def document_title(tokens, fallback: str) -> str:
+    """The first H1 is the document title: it goes on the cover, not again in the body."""
+    for index, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.tag == "h1":
+            return "".join(c.content for c in tokens[index + 1].children or () if c.type in ("text", "code_inline")) or fallback
+    return fallback
 
 
 def markdown_to_docx(markdown: str, meta: DocMeta, *, cjk_font: str = "Noto Sans CJK SC",
                      reference_docx: Path | None = None,
                      warn: Callable[[str], None] | None = None) -> bytes:
     """Return the bytes of a .docx for the Markdown. Pure: the caller writes the file."""
+    reference = None
     if reference_docx is not None:
-        path = Path(reference_docx)
-        if not path.is_file():
-            raise ReferenceDocxError(f"--reference-docx: {path}: no such file")
-        try:
-            doc = Document(str(path))
-        except Exception as exc:  # python-docx raises several kinds for a non-docx file
-            raise ReferenceDocxError(f"--reference-docx: {path}: not a Word .docx file") from None
-        _clear_body(doc)
-    else:
-        doc = Document()
-        _a4(doc.sections[0])
-    _setup_styles(doc, cjk_font, meta.lang, own_template=reference_docx is None)
+        from .wordref import ReferencePackage
+
+        reference = ReferencePackage.open(Path(reference_docx), cjk_font, meta.lang)
     # Drop what XML forbids before parsing: markdown-it would turn NUL into U+FFFD.
     markdown, dropped = clean_text(markdown)
     tokens = _parser().parse(markdown)
-    writer = _Writer(doc, meta)
-    writer.dropped = dropped
-    # The first H1 is the document title: it goes on the cover, not again in the body.
-    title = meta.title
-    for index, tok in enumerate(tokens):
-        if tok.type == "heading_open" and tok.tag == "h1":
-            title = "".join(c.content for c in tokens[index + 1].children or [] if c.type in ("text", "code_inline")) or title
-            break
-    title = _clean(title)
-    _cover(doc, meta, title)
+    title = _clean(document_title(tokens, meta.title))
+    if reference is None:
+        writer = BodyWriter(DEFAULT_STYLE_IDS, meta.lang, PAGE_W - 2 * MARGIN_SIDE,
+                            bullet_num=1, number_abstract=1, next_num=3)
+    else:
+        writer = BodyWriter(reference.style_ids, meta.lang, reference.text_width, bullet_num=reference.bullet_num,
+                            number_abstract=reference.number_abstract, next_num=reference.next_num,
+                            link_prefix="rIdPrdkitLink")
     writer.write(tokens)
-    _header_footer(doc, meta, title)
-    _core_properties(doc, meta, title)
-    if writer.dropped and warn:
-        warn(f"{writer.dropped} character(s) that Word cannot store (control characters) were left out of the .docx")
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return _deterministic_zip(buffer.getvalue())
+    body = cover_xml(meta, title, writer.sid) + "".join(writer.out)
+    if dropped and warn:
+        warn(f"{dropped} character(s) that Word cannot store (control characters) were left out of the .docx")
+    nums = "".join(num_xml(num_id, writer.number_abstract, level) for num_id, level in writer.list_nums)
+    links = [(rid, REL_HYPERLINK, url, True) for rid, url in writer.hyperlinks]
+    if reference is not None:
+        return zip_package(reference.parts(
+            body, nums, links, header_xml(title, writer.sid["Header"]), footer_xml(meta.lang, writer.sid["Footer"]),
+            core_xml(meta, title), APP_XML))
+    parts: dict[str, str | bytes] = {
+        "[Content_Types].xml": content_types_xml(CONTENT_TYPES),
+        "_rels/.rels": PACKAGE_RELS,
+        "word/document.xml": document_xml(body, sect_pr_xml("rIdHeader", "rIdFooter")),
+        "word/_rels/document.xml.rels": rels_xml([
+            ("rIdStyles", f"{REL}/styles", "styles.xml", False),
+            ("rIdNumbering", f"{REL}/numbering", "numbering.xml", False),
+            ("rIdSettings", f"{REL}/settings", "settings.xml", False),
+            ("rIdHeader", f"{REL}/header", "header1.xml", False),
+            ("rIdFooter", f"{REL}/footer", "footer1.xml", False),
+            *links,
+        ]),
+        "word/styles.xml": default_styles(cjk_font, meta.lang),
+        "word/numbering.xml": _data_part("numbering.xml").replace("@NUMS@", nums),
+        "word/settings.xml": default_settings(meta.lang),
+        "word/header1.xml": header_xml(title),
+        "word/footer1.xml": footer_xml(meta.lang),
+        "docProps/core.xml": core_xml(meta, title),
+        "docProps/app.xml": APP_XML,
+    }
+    return zip_package(parts)

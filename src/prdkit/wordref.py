@@ -1,0 +1,354 @@
+"""A company's own .docx as the frame of prdkit's Word output (`--reference-docx`).
+
+Like pandoc's reference document: its styles, page set-up, header and footer, theme and fonts
+are kept; its body is not. The styles prdkit writes with but the reference lacks (say "Table
+Text") are copied in from prdkit's stylesheet, the CJK font is set on the text styles, and
+prdkit's list definitions are added beside the reference's own under free ids. lxml is used
+here only, since a reference is an arbitrary Word file that must be edited, not written.
+"""
+
+from __future__ import annotations
+
+import copy
+import posixpath
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from .word import (CONTENT_TYPES, DEFAULT_STYLE_IDS, MARGIN_SIDE, NS_R, NS_W, PAGE_W, REL, STYLE_NAMES, ReferenceDocxError,
+                   _data_part, default_settings, default_styles, document_xml, rels_xml, sect_pr_xml)
+
+W = f"{{{NS_W}}}"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+REL_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+REL_THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+_FONT_STYLES = {"normal", "title", "subtitle"} | {f"heading {i}" for i in range(1, 10)}
+# CT_Style children that come after w:rPr, and CT_RPr children that come after w:lang
+_AFTER_RPR = {W + t for t in ("tblPr", "trPr", "tcPr", "tblStylePr")}
+_AFTER_LANG = {W + t for t in ("eastAsianLayout", "specVanish", "oMath")}
+# CT_Settings children that follow w:updateFields
+_AFTER_UPDATE_FIELDS = {W + t for t in ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids",
+                                         "mathPr", "attachedSchema", "themeFontLang", "clrSchemeMapping",
+                                         "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
+                                         "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary",
+                                         "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")}
+
+
+def _xml(element) -> bytes:
+    return etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _text_of(xml: bytes) -> str:
+    root = etree.fromstring(xml)
+    return "".join(t.text or "" for t in root.iter(W + "t"))
+
+
+def _set_fonts(style, cjk_font: str, lang: str) -> None:
+    """Explicit Latin and East Asian fonts, theme attributes removed (they win over an explicit
+    font in LibreOffice), zh-CN for Chinese (python-docx #154, #1139, #1601)."""
+    rpr = style.find(W + "rPr")
+    if rpr is None:
+        rpr = etree.Element(W + "rPr")
+        after = next((child for child in style if child.tag in _AFTER_RPR), None)
+        after.addprevious(rpr) if after is not None else style.append(rpr)
+    fonts = rpr.find(W + "rFonts")
+    if fonts is None:
+        fonts = etree.Element(W + "rFonts")
+        rpr.insert(1 if len(rpr) and rpr[0].tag == W + "rStyle" else 0, fonts)
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(W + attr, None)
+    fonts.set(W + "eastAsia", cjk_font)
+    if lang == "zh":
+        lang_el = rpr.find(W + "lang")
+        if lang_el is None:
+            lang_el = etree.Element(W + "lang")
+            after = next((child for child in rpr if child.tag in _AFTER_LANG), None)
+            after.addprevious(lang_el) if after is not None else rpr.append(lang_el)
+        lang_el.set(W + "eastAsia", "zh-CN")
+
+
+@dataclass
+class ReferencePackage:
+    files: dict[str, bytes]
+    doc_part: str  # e.g. word/document.xml
+    doc_rels: list[tuple[str, str, str, bool]]
+    sect_pr: bytes | None
+    styles_part: str
+    styles_root: object
+    style_ids: dict[str, str]
+    text_width: int
+    bullet_num: int
+    number_abstract: int
+    next_num: int
+    abstract_offset: int
+    lang: str
+    added_types: dict[str, str] = field(default_factory=dict)
+
+    # ---- reading
+    @classmethod
+    def open(cls, path: Path, cjk_font: str, lang: str) -> "ReferencePackage":
+        if not path.is_file():
+            raise ReferenceDocxError(f"--reference-docx: {path}: no such file")
+        try:
+            with zipfile.ZipFile(path) as archive:
+                files = {name: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
+            doc_part = cls._main_part(files)
+            return cls._build(files, doc_part, cjk_font, lang)
+        except ReferenceDocxError:
+            raise
+        except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, OSError):
+            raise ReferenceDocxError(f"--reference-docx: {path}: not a Word .docx file") from None
+
+    @staticmethod
+    def _main_part(files: dict[str, bytes]) -> str:
+        rels = etree.fromstring(files["_rels/.rels"])
+        for rel in rels.iter(PKG_RELS + "Relationship"):
+            if rel.get("Type") == f"{REL}/officeDocument":
+                return rel.get("Target").lstrip("/")
+        raise KeyError("officeDocument")
+
+    @classmethod
+    def _build(cls, files: dict[str, bytes], doc_part: str, cjk_font: str, lang: str) -> "ReferencePackage":
+        folder = posixpath.dirname(doc_part)
+        rels_name = posixpath.join(folder, "_rels", posixpath.basename(doc_part) + ".rels")
+        doc_rels = []
+        if rels_name in files:
+            for rel in etree.fromstring(files[rels_name]).iter(PKG_RELS + "Relationship"):
+                if rel.get("Type") == f"{REL}/hyperlink":
+                    continue  # the reference's body links go with its body
+                doc_rels.append((rel.get("Id"), rel.get("Type"), rel.get("Target"), rel.get("TargetMode") == "External"))
+        document = etree.fromstring(files[doc_part])
+        body = document.find(W + "body")
+        sect = body.find(W + "sectPr") if body is not None else None
+        added: dict[str, str] = {}
+
+        def part_of(kind: str) -> str | None:
+            for _, rtype, target, external in doc_rels:
+                if rtype == f"{REL}/{kind}" and not external:
+                    return posixpath.normpath(posixpath.join(folder, target))
+            return None
+
+        # styles: the reference's, plus prdkit's for the names it lacks
+        styles_part = part_of("styles")
+        if styles_part is None or styles_part not in files:
+            styles_part = posixpath.join(folder, "styles.xml")
+            files[styles_part] = default_styles(cjk_font, lang).encode("utf-8")
+            doc_rels.append(("rIdPrdkitStyles", f"{REL}/styles", "styles.xml", False))
+            added["/" + styles_part] = CONTENT_TYPES["/word/styles.xml"]
+        styles_root = etree.fromstring(files[styles_part])
+
+        # numbering: prdkit's bullets and numbers go after the reference's own ids
+        numbering_part = part_of("numbering")
+        if numbering_part is None or numbering_part not in files:
+            numbering_part = posixpath.join(folder, "numbering.xml")
+            files[numbering_part] = b'<w:numbering xmlns:w="%s"/>' % NS_W.encode()
+            doc_rels.append(("rIdPrdkitNumbering", f"{REL}/numbering", "numbering.xml", False))
+            added["/" + numbering_part] = CONTENT_TYPES["/word/numbering.xml"]
+        numbering = etree.fromstring(files[numbering_part])
+        abstract_ids = [int(a.get(W + "abstractNumId")) for a in numbering.findall(W + "abstractNum")]
+        num_ids = [int(n.get(W + "numId")) for n in numbering.findall(W + "num")]
+        abstract_offset = max(abstract_ids, default=-1) + 1
+        num_offset = max(num_ids, default=0)
+
+        style_ids = cls._merge_styles(styles_root, cjk_font, lang, num_offset)
+        width = PAGE_W - 2 * MARGIN_SIDE
+        if sect is not None:
+            size, margins = sect.find(W + "pgSz"), sect.find(W + "pgMar")
+            try:
+                width = int(size.get(W + "w")) - int(margins.get(W + "left")) - int(margins.get(W + "right"))
+            except (AttributeError, TypeError, ValueError):
+                pass
+        package = cls(
+            files=files, doc_part=doc_part, doc_rels=doc_rels,
+            sect_pr=etree.tostring(sect) if sect is not None else None,
+            styles_part=styles_part, styles_root=styles_root, style_ids=style_ids,
+            text_width=max(width, 2000), bullet_num=num_offset + 1, number_abstract=abstract_offset + 1,
+            next_num=num_offset + 3, abstract_offset=abstract_offset, lang=lang, added_types=added,
+        )
+        package._numbering_part, package._numbering = numbering_part, numbering
+        package._settings_part = part_of("settings")
+        package._cjk_font = cjk_font
+        return package
+
+    @staticmethod
+    def _merge_styles(root, cjk_font: str, lang: str, num_offset: int) -> dict[str, str]:
+        by_name = {}
+        existing_ids = set()
+        for style in root.findall(W + "style"):
+            existing_ids.add(style.get(W + "styleId"))
+            name = style.find(W + "name")
+            if name is not None:
+                by_name.setdefault(name.get(W + "val", "").lower(), style)
+        ours = {s.find(W + "name").get(W + "val").lower(): s
+                for s in etree.fromstring(default_styles(cjk_font, lang).encode("utf-8")).findall(W + "style")}
+        our_name_of_id = {s.get(W + "styleId"): name for name, s in ours.items()}
+        style_ids: dict[str, str] = {}
+        copied = []
+        for name in STYLE_NAMES:
+            found = by_name.get(name.lower())
+            if found is not None:
+                style_ids[name] = found.get(W + "styleId")
+                continue
+            style = copy.deepcopy(ours[name.lower()])
+            style_id = DEFAULT_STYLE_IDS[name]
+            while style_id in existing_ids:
+                style_id += "Prdkit"
+            style.set(W + "styleId", style_id)
+            existing_ids.add(style_id)
+            style_ids[name] = style_id
+            by_name[name.lower()] = style
+            copied.append(style)
+        for style in copied:
+            # basedOn/next point at prdkit's ids; point them at the reference's styles of those names
+            for ref_tag in ("basedOn", "next"):
+                ref = style.find(W + ref_tag)
+                if ref is None:
+                    continue
+                target = by_name.get(our_name_of_id.get(ref.get(W + "val"), ""))
+                if target is None:
+                    style.remove(ref)
+                else:
+                    ref.set(W + "val", target.get(W + "styleId"))
+            for num_id in style.iter(W + "numId"):
+                num_id.set(W + "val", str(int(num_id.get(W + "val")) + num_offset))
+            root.append(style)
+        for name, style in by_name.items():
+            if name in _FONT_STYLES:
+                _set_fonts(style, cjk_font, lang)
+        defaults = root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
+        if defaults is not None:
+            _set_fonts(defaults.getparent(), cjk_font, lang)
+        return style_ids
+
+    # ---- writing
+    def _numbering_xml(self, nums: str) -> bytes:
+        """The reference's numbering plus prdkit's bullets and numbers, shifted to free ids,
+        and one w:num per ordered list (`nums`, already numbered by the body writer)."""
+        ours = etree.fromstring(_data_part("numbering.xml").replace("@NUMS@", "").encode("utf-8"))
+        num_offset = self.bullet_num - 1
+        abstracts = ours.findall(W + "abstractNum")
+        for abstract in abstracts:
+            abstract.set(W + "abstractNumId", str(int(abstract.get(W + "abstractNumId")) + self.abstract_offset))
+        base_nums = ours.findall(W + "num")
+        for num in base_nums:
+            num.set(W + "numId", str(int(num.get(W + "numId")) + num_offset))
+            ref = num.find(W + "abstractNumId")
+            ref.set(W + "val", str(int(ref.get(W + "val")) + self.abstract_offset))
+        restarts = list(etree.fromstring(f'<w:numbering xmlns:w="{NS_W}">{nums}</w:numbering>'.encode("utf-8")))
+        root = self._numbering
+        # CT_Numbering: every w:abstractNum before the first w:num
+        existing_abstracts = root.findall(W + "abstractNum")
+        anchor = existing_abstracts[-1] if existing_abstracts else None
+        for abstract in abstracts:
+            if anchor is not None:
+                anchor.addnext(abstract)
+            else:
+                first_num = root.find(W + "num")
+                first_num.addprevious(abstract) if first_num is not None else root.append(abstract)
+            anchor = abstract
+        existing_nums = root.findall(W + "num")
+        anchor = existing_nums[-1] if existing_nums else None
+        for num in base_nums + restarts:
+            anchor.addnext(num) if anchor is not None else abstracts[-1].addnext(num)
+            anchor = num
+        return _xml(root)
+
+    def _settings_xml(self) -> bytes | None:
+        if self._settings_part is None or self._settings_part not in self.files:
+            return None
+        root = etree.fromstring(self.files[self._settings_part])
+        if root.find(W + "updateFields") is None:
+            update = etree.Element(W + "updateFields")
+            update.set(W + "val", "true")
+            after = next((child for child in root if child.tag in _AFTER_UPDATE_FIELDS), None)
+            after.addprevious(update) if after is not None else root.append(update)
+        if self.lang == "zh":
+            for el in root.iter(W + "themeFontLang"):
+                el.set(W + "eastAsia", "zh-CN")
+        return _xml(root)
+
+    def _has_text(self, rid: str) -> bool:
+        for ref_id, _, target, _ in self.doc_rels:
+            if ref_id == rid:
+                name = posixpath.normpath(posixpath.join(posixpath.dirname(self.doc_part), target))
+                return name in self.files and bool(_text_of(self.files[name]).strip())
+        return False
+
+    def parts(self, body: str, nums: str, links: list, header: str, footer: str, core: str, app: str) -> dict[str, str | bytes]:
+        files = dict(self.files)
+        folder = posixpath.dirname(self.doc_part)
+        rels = list(self.doc_rels)
+        added = dict(self.added_types)
+        # the section: the reference's page set-up; its header and footer if they say something
+        if self.sect_pr is not None:
+            sect = etree.fromstring(self.sect_pr)
+        else:
+            sect = etree.fromstring(sect_pr_xml(namespaces=f' xmlns:w="{NS_W}" xmlns:r="{NS_R}"').encode("utf-8"))
+        for kind, content in (("header", header), ("footer", footer)):
+            tag = W + f"{kind}Reference"
+            default = next((ref for ref in sect.findall(tag) if ref.get(W + "type", "default") == "default"), None)
+            if default is not None and self._has_text(default.get(R_ID)):
+                continue
+            part_name = posixpath.join(folder, f"prdkit-{kind}.xml")
+            rid = f"rIdPrdkit{kind.title()}"
+            files[part_name] = content
+            rels.append((rid, f"{REL}/{kind}", f"prdkit-{kind}.xml", False))
+            added["/" + part_name] = CONTENT_TYPES[f"/word/{kind}1.xml"]
+            if default is None:
+                default = etree.Element(tag)
+                default.set(W + "type", "default")
+                position = len(sect.findall(W + "headerReference")) if kind == "footer" else 0
+                sect.insert(position, default)
+            default.set(R_ID, rid)
+        files[self.doc_part] = document_xml(body, etree.tostring(sect).decode("utf-8"))
+        files[self.styles_part] = _xml(self.styles_root)
+        files[self._numbering_part] = self._numbering_xml(nums)
+        settings = self._settings_xml()
+        if settings is not None:
+            files[self._settings_part] = settings
+        else:
+            name = posixpath.join(folder, "settings.xml")
+            files[name] = default_settings(self.lang)
+            rels.append(("rIdPrdkitSettings", f"{REL}/settings", "settings.xml", False))
+            added["/" + name] = CONTENT_TYPES["/word/settings.xml"]
+        files[posixpath.join(folder, "_rels", posixpath.basename(self.doc_part) + ".rels")] = rels_xml(rels + links)
+        self._package_parts(files, added, core, app)
+        return files
+
+    def _package_parts(self, files: dict, added: dict[str, str], core: str, app: str) -> None:
+        """Core properties are prdkit's (title, owner, fixed dates); no thumbnail of the old body."""
+        package_rels = etree.fromstring(files["_rels/.rels"])
+        have = {rel.get("Type"): rel for rel in package_rels.iter(PKG_RELS + "Relationship")}
+        dropped = set()
+        thumb = have.get(REL_THUMBNAIL)
+        if thumb is not None:
+            dropped.add(thumb.get("Target").lstrip("/"))
+            package_rels.remove(thumb)
+        for rtype, default_name, content, key in ((REL_CORE, "docProps/core.xml", core, "/docProps/core.xml"),
+                                                  (f"{REL}/extended-properties", "docProps/app.xml", app, "/docProps/app.xml")):
+            rel = have.get(rtype)
+            if rel is None:
+                rel = etree.SubElement(package_rels, PKG_RELS + "Relationship")
+                rel.set("Id", f"rIdPrdkit{len(package_rels)}")
+                rel.set("Type", rtype)
+                rel.set("Target", default_name)
+                added[key] = CONTENT_TYPES[key]
+            files[rel.get("Target").lstrip("/")] = content
+        files["_rels/.rels"] = _xml(package_rels)
+        for name in dropped:
+            files.pop(name, None)
+        types = etree.fromstring(files["[Content_Types].xml"])
+        present = {o.get("PartName") for o in types.findall(CT + "Override")}
+        for override in types.findall(CT + "Override"):
+            if override.get("PartName").lstrip("/") in dropped:
+                types.remove(override)
+        for part, content_type in added.items():
+            if part not in present:
+                el = etree.SubElement(types, CT + "Override")
+                el.set("PartName", part)
+                el.set("ContentType", content_type)
+        files["[Content_Types].xml"] = _xml(types)
