@@ -7,7 +7,13 @@
    largest preset against `pandoc prd.md -o prd.docx` on the same Markdown (goal: at most 1.0x).
 3. Fifty answers files in one `prdkit render` call against one file (goal: at most 10x).
 4. Peak memory (max RSS) of a full render (goal: under 100 MB).
-Every figure is the median of several runs of a fresh process.
+Every figure is the median of several runs of a fresh process, started the way a user starts
+it: the `prdkit` script of this environment, with Python writing its .pyc files (a
+PYTHONDONTWRITEBYTECODE=1 in the environment is removed for the children, or every run would
+compile prdkit's sources again and measure the compiler).
+
+A last row shows the floor under any Python implementation of the render: starting Python and
+importing the libraries the render needs (click, PyYAML, Jinja2, markdown-it-py), nothing else.
 """
 
 from __future__ import annotations
@@ -24,14 +30,15 @@ import time
 from pathlib import Path
 
 PY = sys.executable
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def timed(cmd: list[str], runs: int, cwd: Path | None = None) -> float:
-    subprocess.run(cmd, cwd=cwd, capture_output=True, check=True)  # warm-up (disk cache, .pyc)
+    subprocess.run(cmd, cwd=cwd, capture_output=True, check=True, env=ENV)  # warm-up (disk cache, .pyc)
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, cwd=cwd, capture_output=True, check=True)
+        subprocess.run(cmd, cwd=cwd, capture_output=True, check=True, env=ENV)
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
 
@@ -40,7 +47,7 @@ def peak_rss_mb(cmd: list[str]) -> float:
     # ru_maxrss of a child measured alone: run it through a tiny wrapper process
     code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    out = subprocess.run([PY, "-c", code, *cmd], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([PY, "-c", code, *cmd], capture_output=True, text=True, check=True, env=ENV).stdout
     return int(out.strip()) / 1024  # Linux reports KiB
 
 
@@ -56,7 +63,8 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=50)
     args = parser.parse_args()
     runs = args.runs
-    prdkit = [PY, "-m", "prdkit"]
+    script = Path(PY).with_name("prdkit")
+    prdkit = [str(script)] if script.is_file() else [PY, "-m", "prdkit"]
     work = Path(tempfile.mkdtemp(prefix="prdkit-bench-"))
     rows: list[tuple[str, str, str, str]] = []
     try:
@@ -70,7 +78,7 @@ def main() -> int:
         # 2. full render of the largest preset vs pandoc on the same Markdown
         preset = largest_preset()
         one = work / "one"
-        subprocess.run(prdkit + ["new", str(one), "--preset", preset, "--lang", "zh", "--defaults"], check=True, capture_output=True)
+        subprocess.run(prdkit + ["new", str(one), "--preset", preset, "--lang", "zh", "--defaults"], check=True, capture_output=True, env=ENV)
         t_render = timed(prdkit + ["render", str(one / "answers.yaml"), "--out", str(work / "render-out")], runs)
         pandoc = shutil.which("pandoc")
         if pandoc:
@@ -94,6 +102,12 @@ def main() -> int:
         # 4. peak memory of a full render
         rss = peak_rss_mb(prdkit + ["render", str(one / "answers.yaml"), "--out", str(work / "rss-out")])
         rows.append(("peak memory of a full render", f"{rss:.0f} MB", "", "goal < 100 MB"))
+
+        # 5. the floor: Python plus the render's libraries, doing nothing
+        t_floor = timed([PY, "-c", "import click, yaml, jinja2, markdown_it"], runs)
+        if pandoc:
+            rows.append(("floor: python -c 'import click, yaml, jinja2, markdown_it' vs pandoc", f"{t_floor*1000:.0f} ms",
+                         f"{t_pandoc*1000:.0f} ms", f"{t_floor/t_pandoc:.2f}x"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

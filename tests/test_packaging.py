@@ -4,7 +4,7 @@ import subprocess
 import sys
 import zipfile
 
-from conftest import ROOT
+from conftest import ROOT, run_prdkit
 
 
 def test_wheel_ships_templates_checklists_and_questions(tmp_path):
@@ -21,7 +21,23 @@ def test_wheel_ships_templates_checklists_and_questions(tmp_path):
 
 def test_help_does_not_import_heavy_modules():
     code = ("import sys; from prdkit.cli import main; rc = main(['--help']); "
-            "heavy = [m for m in ('docx', 'lxml', 'jinja2', 'markdown_it', 'pydantic', 'questionary', 'jsonschema', 'rich') if m in sys.modules]; "
+            "heavy = [m for m in ('docx', 'lxml', 'jinja2', 'markdown_it', 'pydantic', 'questionary', 'jsonschema', 'rich', 'click', 'yaml') if m in sys.modules]; "
             "print('HEAVY', heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
     assert "HEAVY []" in out, out
+
+
+def test_fast_help_is_the_help_click_shows():
+    """`prdkit --help` is answered without click; through click (any other option first) the
+    same screen appears, and it lists every command."""
+    from prdkit.cli import COMMANDS
+
+    fast = run_prdkit("--help")
+    via_click = run_prdkit("--debug", "--help")
+    assert fast.returncode == via_click.returncode == 0
+    assert fast.stdout == via_click.stdout
+    for name in COMMANDS:
+        assert f"\n  {name} " in fast.stdout
+    bare = run_prdkit()
+    assert bare.returncode == 2 and "Usage: prdkit" in bare.stderr
+    assert run_prdkit("-h").stdout == fast.stdout

@@ -1,13 +1,11 @@
 """The `prdkit` command. Thin on purpose: each command lives in prdkit/commands/<name>.py and
-is imported only when it runs, so `prdkit --help` stays instant (no python-docx, lxml, Jinja2
-or markdown-it on that path)."""
+is imported only when it runs (see app.py). `prdkit --help`, `prdkit` alone and `--version`
+are answered here without importing click at all: click alone takes three times as long to
+import as Python takes to start, and a help screen should appear at once."""
 
 from __future__ import annotations
 
-import importlib
 import sys
-
-import click
 
 from . import __version__
 from .errors import UserError
@@ -27,39 +25,57 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class LazyGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in COMMANDS:
-            return None
-        module = importlib.import_module(f"prdkit.commands.{COMMANDS[name][0]}")
-        return module.command
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        # Listing the commands must not import them: the short help is kept here.
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, short) for name, (_, short) in COMMANDS.items()])
+SUMMARY = (
+    "prdkit: decide whether and how to build an LLM product, and write it down.",
+    "Start with `prdkit new`. Saved answers regenerate everything with `prdkit render`.",
+)
+OPTIONS = (("--version", "Show the version and exit."), ("-h, --help", "Show this message and exit."))
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="prdkit")
-@click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks.")
-@click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
-    """prdkit: decide whether and how to build an LLM product, and write it down.
+def top_help(width: int | None = None) -> str:
+    """The help screen of `prdkit`, for the fast path and for click (app.LazyGroup) alike."""
+    import shutil
+    import textwrap
 
-    Start with `prdkit new`. Saved answers regenerate everything with `prdkit render`.
-    """
-    ctx.obj = {"debug": debug}
+    if width is None:
+        width = max(min(shutil.get_terminal_size().columns, 80) - 2, 50)
+    lines = ["Usage: prdkit [OPTIONS] COMMAND [ARGS]...", ""]
+    for paragraph in SUMMARY:
+        lines += textwrap.wrap(paragraph, width, initial_indent="  ", subsequent_indent="  ") + [""]
+
+    def table(title: str, rows) -> None:
+        first = max(len(name) for name, _ in rows) + 2
+        lines.append(f"{title}:")
+        for name, text in rows:
+            wrapped = textwrap.wrap(text, max(width - first - 2, 20)) or [""]
+            lines.append(f"  {name.ljust(first)}{wrapped[0]}")
+            lines.extend(" " * (first + 2) + more for more in wrapped[1:])
+
+    table("Options", OPTIONS)
+    lines.append("")
+    table("Commands", [(name, short) for name, (_, short) in COMMANDS.items()])
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args in (["--help"], ["-h"]):
+        sys.stdout.write(top_help())
+        return 0
+    if not args:  # like any command line that names no command: usage on stderr, exit 2
+        sys.stderr.write(top_help())
+        return 2
+    if args == ["--version"]:
+        sys.stdout.write(f"prdkit, version {__version__}\n")
+        return 0
+    import click
+
+    from .app import cli
+
+    debug = "--debug" in args
     try:
         # Without standalone mode click returns a command's ctx.exit() code instead of exiting.
-        result = cli.main(args=argv, prog_name="prdkit", standalone_mode=False)
+        result = cli.main(args=args, prog_name="prdkit", standalone_mode=False)
     except UserError as exc:
         click.echo(f"prdkit: {exc}", err=True)
         return exc.exit_code

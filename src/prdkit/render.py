@@ -53,17 +53,12 @@ def format_number(value: Any) -> str:
 def _bytecode_cache():
     """Compiled templates cached per user, so a render does not re-compile Jinja every time.
     Jinja keys the cache on each template's source, so an edited template is never stale."""
-    import os
-
     import jinja2
 
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "prdkit", "jinja")
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError:
-        return None  # a read-only home: render without a cache
-    return jinja2.FileSystemBytecodeCache(folder)
+    from .resources import cache_dir
+
+    folder = cache_dir("jinja")
+    return jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
 
 
 def make_environment(user_templates: Path | None = None):

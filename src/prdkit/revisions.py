@@ -17,7 +17,15 @@ SNAPSHOT = ".prdkit/answers.base.yaml"
 
 
 def snapshot_text(answers: AnswersFile) -> str:
-    return dump_yaml({"lang": answers.lang, "answers": answers.to_data()["answers"]})
+    # An internal file, read back only by load_snapshot: libyaml's emitter, ten times faster
+    # than the pure-Python one that writes the answers file a person reads.
+    import yaml
+
+    data = {"lang": answers.lang, "answers": answers.to_data()["answers"]}
+    dumper = getattr(yaml, "CSafeDumper", None)
+    if dumper is None:
+        return dump_yaml(data)
+    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=False)
 
 
 def load_snapshot(folder: Path) -> dict | None:

@@ -6,6 +6,7 @@ and docs/answers.md is generated from the same bank.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import __version__
@@ -100,3 +101,92 @@ def answers_schema(bank: Bank) -> dict[str, Any]:
         "required": ["schema_version", "lang", "answers"],
         "additionalProperties": False,
     }
+
+
+# --------------------------------------------------------------------------- fast conformance
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _value_conforms(q: Question, value: Any) -> bool:
+    """The same rules as question_schema(), as plain Python."""
+    if value is None:
+        return True
+    t = q.type
+    if t in ("text", "multiline"):
+        return (isinstance(value, str) and (q.max_length is None or len(value) <= q.max_length)
+                and (not q.pattern or re.search(q.pattern, value) is not None))
+    if t == "date":
+        return isinstance(value, str) and _DATE.search(value) is not None
+    if t == "choice":
+        return isinstance(value, str) and value in q.choice_values()
+    if t == "bool":
+        return isinstance(value, bool)
+    if t in ("int", "float"):
+        # 2.0 is an integer to JSON Schema; such edge cases are left to the full validator
+        if isinstance(value, bool) or not isinstance(value, int if t == "int" else (int, float)):
+            return False
+        return (q.min is None or value >= q.min) and (q.max is None or value <= q.max)
+    if t == "multichoice":
+        allowed = q.choice_values()
+        return (isinstance(value, list) and all(isinstance(v, str) and v in allowed for v in value)
+                and len(set(value)) == len(value))
+    if t == "list":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if t == "records":
+        if not isinstance(value, list):
+            return False
+        fields = {f.id: f for f in q.fields}
+        required = [f.id for f in q.fields if f.required]
+        for row in value:
+            if not isinstance(row, dict) or any(k not in fields for k in row) or any(k not in row for k in required):
+                return False
+            if not all(_value_conforms(fields[k], v) for k, v in row.items()):
+                return False
+        return True
+    return False
+
+
+def conforms(data: Any, bank: Bank) -> bool:
+    """True when `data` is certainly valid against answers_schema(bank).
+
+    Rendering validates every answers file; importing and building jsonschema's validator
+    costs more than the rest of loading (60 ms). This check follows the same rules in plain
+    Python for the common case, a valid file. It only ever says yes when the schema would:
+    on False the caller runs jsonschema, which has the last word and explains each problem
+    (tests/test_schema_fast.py holds the two to agreement)."""
+    if not isinstance(data, dict) or any(k not in _TOP_KEYS for k in data):
+        return False
+    version, lang = data.get("schema_version"), data.get("lang")
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= SCHEMA_VERSION:
+        return False
+    if lang not in ("zh", "en") or not isinstance(data.get("answers"), dict):
+        return False
+    if "prdkit_version" in data and not isinstance(data["prdkit_version"], str):
+        return False
+    if "preset" in data and not (data["preset"] is None or isinstance(data["preset"], str)):
+        return False
+    sections = {s.id: s for s in bank.sections}
+    for section_id, answers in data["answers"].items():
+        section = sections.get(section_id)
+        if section is None or not isinstance(answers, dict):
+            return False
+        questions = {q.id: q for q in section.questions}
+        for qid, value in answers.items():
+            q = questions.get(qid)
+            if q is None or not _value_conforms(q, value):
+                return False
+    if "revisions" in data:
+        rows = data["revisions"]
+        if not isinstance(rows, list):
+            return False
+        for row in rows:
+            if (not isinstance(row, dict) or any(k not in _REVISION_KEYS for k in row)
+                    or any(k not in row for k in ("version", "date", "summary"))
+                    or not all(isinstance(v, str) for v in row.values())):
+                return False
+    return True
+
+
+_TOP_KEYS = ("schema_version", "prdkit_version", "lang", "preset", "answers", "revisions")
+_REVISION_KEYS = ("version", "date", "author", "summary")
