@@ -257,3 +257,30 @@ def test_render_with_reference_docx_and_cjk_font(tmp_path):
     (tmp_path / "fake.docx").write_text("not a docx")
     fake = run_prdkit("render", folder / "answers.yaml", "--reference-docx", tmp_path / "fake.docx")
     assert fake.returncode == 2 and "fake.docx" in fake.stderr and "Traceback" not in fake.stderr
+
+
+def test_reference_docx_gets_prdkit_lists_tables_and_links(tmp_path):
+    """A reference without prdkit's styles: they are added, lists restart, links resolve,
+    and LibreOffice opens the result."""
+    ref = docx.Document()
+    ref.sections[0].header.paragraphs[0].text = ""  # an empty header is replaced by the title
+    ref.add_paragraph("old body", style="List Number")
+    path = tmp_path / "ref.docx"
+    ref.save(path)
+    data = markdown_to_docx(SAMPLE["en"], meta("en"), reference_docx=path)
+    document = load(data)
+    assert document.sections[0].header.paragraphs[0].text == "Sample product: PRD"
+    assert {"Table Text", "Table Heading", "Code Block"} <= {s.name for s in document.styles}
+    assert [[c.text for c in row.cells] for row in document.tables[0].rows] == markdown_tables(SAMPLE["en"])[0]
+    numbering = document.part.numbering_part.element
+    defined = {n.get(qn("w:numId")) for n in numbering.findall(qn("w:num"))}
+    num_ids = [p._p.pPr.find(qn("w:numPr")).find(qn("w:numId")).get(qn("w:val"))
+               for p in document.paragraphs if p.style.name == "List Number"]
+    assert len(num_ids) == 4 and num_ids[0] == num_ids[1] != num_ids[2] == num_ids[3]
+    assert set(num_ids) <= defined
+    rid = document.element.body.findall(".//" + qn("w:hyperlink"))[0].get(qn("r:id"))
+    assert document.part.rels[rid].target_ref == "https://example.com/docs"
+    out = tmp_path / "with-ref.docx"
+    out.write_bytes(data)
+    text = pdf_text(docx_to_pdf(out, tmp_path))
+    assert "First section" in text and "line two" in text and "old body" not in text
