@@ -4,6 +4,8 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
+
 from conftest import ROOT, run_prdkit
 
 
@@ -19,12 +21,20 @@ def test_wheel_ships_templates_checklists_and_questions(tmp_path):
     assert any(n.startswith("prdkit/checklists/") and n.endswith(".yaml") for n in names)
 
 
-def test_help_does_not_import_heavy_modules():
-    code = ("import sys; from prdkit.cli import main; rc = main(['--help']); "
-            "heavy = [m for m in ('docx', 'lxml', 'jinja2', 'markdown_it', 'pydantic', 'questionary', 'jsonschema', 'rich', 'click', 'yaml') if m in sys.modules]; "
-            "print('HEAVY', heavy)")
+HEAVY = ("docx", "lxml", "jinja2", "markdown_it", "pydantic", "questionary", "jsonschema", "rich", "yaml",
+         "cookiecutter", "merge3")
+
+
+@pytest.mark.parametrize("command", ["", "new", "render", "edit", "check", "presets", "advise", "checklist", "accept", "diff", "schema"])
+def test_help_does_not_import_heavy_modules(command):
+    args = [command, "--help"] if command else ["--help"]
+    heavy = HEAVY + (() if command else ("click",))  # the top-level help is printed without click
+    code = ("import sys, io, contextlib; from prdkit.cli import main\n"
+            f"with contextlib.redirect_stdout(io.StringIO()) as out: rc = main({args!r})\n"
+            f"heavy = [m for m in {heavy!r} if m in sys.modules]\n"
+            "print('RC', rc, 'HEAVY', heavy, 'USAGE' if 'Usage: prdkit' in out.getvalue() else '')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
-    assert "HEAVY []" in out, out
+    assert "RC 0 HEAVY [] USAGE" in out, out
 
 
 def test_fast_help_is_the_help_click_shows():
