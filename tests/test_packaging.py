@@ -15,7 +15,8 @@ def test_wheel_ships_templates_checklists_and_questions(tmp_path):
     wheel = next(tmp_path.glob("prdkit-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     for expected in ("prdkit/templates/prd/prd.md.j2", "prdkit/templates/strings.yaml",
-                     "prdkit/templates/workspace/cookiecutter.json", "prdkit/questions/01_background.yaml"):
+                     "prdkit/templates/workspace/cookiecutter.json", "prdkit/questions/01_background.yaml",
+                     "prdkit/data/word/styles.xml", "prdkit/data/word/numbering.xml", "prdkit/data/word/settings.xml"):
         assert expected in names, expected
     assert any(n.startswith("prdkit/templates/presets/") for n in names)
     assert any(n.startswith("prdkit/checklists/") and n.endswith(".yaml") for n in names)
