@@ -284,3 +284,19 @@ def test_reference_docx_gets_prdkit_lists_tables_and_links(tmp_path):
     out.write_bytes(data)
     text = pdf_text(docx_to_pdf(out, tmp_path))
     assert "First section" in text and "line two" in text and "old body" not in text
+
+
+@pytest.mark.parametrize("broken", ["document", "styles", "rels"])
+def test_damaged_reference_docx_is_a_user_error(tmp_path, broken):
+    import zipfile
+
+    ref = tmp_path / "ref.docx"
+    docx.Document().save(ref)
+    damaged = tmp_path / f"damaged-{broken}.docx"
+    target = {"document": "word/document.xml", "styles": "word/styles.xml", "rels": "_rels/.rels"}[broken]
+    with zipfile.ZipFile(ref) as source, zipfile.ZipFile(damaged, "w") as out:
+        for item in source.infolist():
+            out.writestr(item, b"<not xml" if item.filename == target else source.read(item.filename))
+    with pytest.raises(ReferenceDocxError) as error:
+        markdown_to_docx("# x\n", meta("en"), reference_docx=damaged)
+    assert damaged.name in str(error.value)

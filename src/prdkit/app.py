@@ -30,10 +30,7 @@ class LazyGroup(click.Group):
 @click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """prdkit: decide whether and how to build an LLM product, and write it down.
-
-    Start with `prdkit new`. Saved answers regenerate everything with `prdkit render`.
-    """
+    """prdkit (its help screen is cli.top_help, shared with the fast path)."""
     ctx.obj = {"debug": debug}
 
 

@@ -73,6 +73,9 @@ def _set_fonts(style, cjk_font: str, lang: str) -> None:
 
 @dataclass
 class ReferencePackage:
+    """A reference document read and parsed by open() (a bad file fails there, with a user
+    error); parts() then only edits the parsed trees, so it is used once per document."""
+
     files: dict[str, bytes]
     doc_part: str  # e.g. word/document.xml
     doc_rels: list[tuple[str, str, str, bool]]
@@ -86,6 +89,13 @@ class ReferencePackage:
     next_num: int
     abstract_offset: int
     lang: str
+    numbering_part: str
+    numbering_root: object
+    settings_part: str | None
+    settings_root: object | None
+    package_rels_root: object
+    content_types_root: object
+    speaking_parts: set[str]  # relationship ids of headers and footers that hold text
     added_types: dict[str, str] = field(default_factory=dict)
 
     # ---- reading
@@ -100,7 +110,8 @@ class ReferencePackage:
             return cls._build(files, doc_part, cjk_font, lang)
         except ReferenceDocxError:
             raise
-        except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, OSError):
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError, etree.XMLSyntaxError, OSError):
+            # a foreign file: whatever it lacks or breaks, the user hears which file, not a traceback
             raise ReferenceDocxError(f"--reference-docx: {path}: not a Word .docx file") from None
 
     @staticmethod
@@ -162,17 +173,27 @@ class ReferencePackage:
                 width = int(size.get(W + "w")) - int(margins.get(W + "left")) - int(margins.get(W + "right"))
             except (AttributeError, TypeError, ValueError):
                 pass
-        package = cls(
+        settings_part = part_of("settings")
+        if settings_part not in files:
+            settings_part = None
+        speaking = set()
+        for rid, rtype, target, external in doc_rels:
+            if rtype in (f"{REL}/header", f"{REL}/footer") and not external:
+                name = posixpath.normpath(posixpath.join(folder, target))
+                if name in files and _text_of(files[name]).strip():
+                    speaking.add(rid)
+        return cls(
             files=files, doc_part=doc_part, doc_rels=doc_rels,
             sect_pr=etree.tostring(sect) if sect is not None else None,
             styles_part=styles_part, styles_root=styles_root, style_ids=style_ids,
             text_width=max(width, 2000), bullet_num=num_offset + 1, number_abstract=abstract_offset + 1,
-            next_num=num_offset + 3, abstract_offset=abstract_offset, lang=lang, added_types=added,
+            next_num=num_offset + 3, abstract_offset=abstract_offset, lang=lang,
+            numbering_part=numbering_part, numbering_root=numbering,
+            settings_part=settings_part, settings_root=etree.fromstring(files[settings_part]) if settings_part else None,
+            package_rels_root=etree.fromstring(files["_rels/.rels"]),
+            content_types_root=etree.fromstring(files["[Content_Types].xml"]),
+            speaking_parts=speaking, added_types=added,
         )
-        package._numbering_part, package._numbering = numbering_part, numbering
-        package._settings_part = part_of("settings")
-        package._cjk_font = cjk_font
-        return package
 
     @staticmethod
     def _merge_styles(root, cjk_font: str, lang: str, num_offset: int) -> dict[str, str]:
@@ -239,7 +260,7 @@ class ReferencePackage:
             ref = num.find(W + "abstractNumId")
             ref.set(W + "val", str(int(ref.get(W + "val")) + self.abstract_offset))
         restarts = list(etree.fromstring(f'<w:numbering xmlns:w="{NS_W}">{nums}</w:numbering>'.encode("utf-8")))
-        root = self._numbering
+        root = self.numbering_root
         # CT_Numbering: every w:abstractNum before the first w:num
         existing_abstracts = root.findall(W + "abstractNum")
         anchor = existing_abstracts[-1] if existing_abstracts else None
@@ -258,9 +279,9 @@ class ReferencePackage:
         return _xml(root)
 
     def _settings_xml(self) -> bytes | None:
-        if self._settings_part is None or self._settings_part not in self.files:
+        root = self.settings_root
+        if root is None:
             return None
-        root = etree.fromstring(self.files[self._settings_part])
         if root.find(W + "updateFields") is None:
             update = etree.Element(W + "updateFields")
             update.set(W + "val", "true")
@@ -270,13 +291,6 @@ class ReferencePackage:
             for el in root.iter(W + "themeFontLang"):
                 el.set(W + "eastAsia", "zh-CN")
         return _xml(root)
-
-    def _has_text(self, rid: str) -> bool:
-        for ref_id, _, target, _ in self.doc_rels:
-            if ref_id == rid:
-                name = posixpath.normpath(posixpath.join(posixpath.dirname(self.doc_part), target))
-                return name in self.files and bool(_text_of(self.files[name]).strip())
-        return False
 
     def parts(self, body: str, nums: str, links: list, header: str, footer: str, core: str, app: str) -> dict[str, str | bytes]:
         files = dict(self.files)
@@ -291,7 +305,7 @@ class ReferencePackage:
         for kind, content in (("header", header), ("footer", footer)):
             tag = W + f"{kind}Reference"
             default = next((ref for ref in sect.findall(tag) if ref.get(W + "type", "default") == "default"), None)
-            if default is not None and self._has_text(default.get(R_ID)):
+            if default is not None and default.get(R_ID) in self.speaking_parts:
                 continue
             part_name = posixpath.join(folder, f"prdkit-{kind}.xml")
             rid = f"rIdPrdkit{kind.title()}"
@@ -306,10 +320,10 @@ class ReferencePackage:
             default.set(R_ID, rid)
         files[self.doc_part] = document_xml(body, etree.tostring(sect).decode("utf-8"))
         files[self.styles_part] = _xml(self.styles_root)
-        files[self._numbering_part] = self._numbering_xml(nums)
+        files[self.numbering_part] = self._numbering_xml(nums)
         settings = self._settings_xml()
         if settings is not None:
-            files[self._settings_part] = settings
+            files[self.settings_part] = settings
         else:
             name = posixpath.join(folder, "settings.xml")
             files[name] = default_settings(self.lang)
@@ -321,12 +335,12 @@ class ReferencePackage:
 
     def _package_parts(self, files: dict, added: dict[str, str], core: str, app: str) -> None:
         """Core properties are prdkit's (title, owner, fixed dates); no thumbnail of the old body."""
-        package_rels = etree.fromstring(files["_rels/.rels"])
+        package_rels = self.package_rels_root
         have = {rel.get("Type"): rel for rel in package_rels.iter(PKG_RELS + "Relationship")}
         dropped = set()
         thumb = have.get(REL_THUMBNAIL)
         if thumb is not None:
-            dropped.add(thumb.get("Target").lstrip("/"))
+            dropped.add((thumb.get("Target") or "").lstrip("/"))
             package_rels.remove(thumb)
         for rtype, default_name, content, key in ((REL_CORE, "docProps/core.xml", core, "/docProps/core.xml"),
                                                   (f"{REL}/extended-properties", "docProps/app.xml", app, "/docProps/app.xml")):
@@ -337,14 +351,14 @@ class ReferencePackage:
                 rel.set("Type", rtype)
                 rel.set("Target", default_name)
                 added[key] = CONTENT_TYPES[key]
-            files[rel.get("Target").lstrip("/")] = content
+            files[(rel.get("Target") or default_name).lstrip("/")] = content
         files["_rels/.rels"] = _xml(package_rels)
         for name in dropped:
             files.pop(name, None)
-        types = etree.fromstring(files["[Content_Types].xml"])
+        types = self.content_types_root
         present = {o.get("PartName") for o in types.findall(CT + "Override")}
         for override in types.findall(CT + "Override"):
-            if override.get("PartName").lstrip("/") in dropped:
+            if (override.get("PartName") or "").lstrip("/") in dropped:
                 types.remove(override)
         for part, content_type in added.items():
             if part not in present:
