@@ -49,7 +49,8 @@ MARGIN_SIDE, MARGIN_TB = round(2.2 * TWIPS_PER_CM), round(2.5 * TWIPS_PER_CM)
 # gets the missing ones added (wordref).
 STYLE_NAMES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4",
                "List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2", "List Number 3",
-               "Code Block", "Quote", "Hyperlink", "Table Text", "Table Heading", "Table Grid", "Header", "Footer")
+               "Code Block", "Quote", "Hyperlink", "Table Text", "Table Heading", "Table Grid", "Header", "Footer",
+               "TOC Heading")
 DEFAULT_STYLE_IDS = {name: name.replace(" ", "") for name in STYLE_NAMES}
 
 
@@ -233,7 +234,8 @@ def cover_xml(meta: DocMeta, title: str, sid: dict[str, str]) -> str:
         if value:
             parts.append(paragraph_xml(run_xml(labels[key] + colon, "<w:b/>") + run_xml(_clean(value))))
     parts.append(PAGE_BREAK)
-    parts.append(paragraph_xml(run_xml(labels["contents"]), sid["Heading 1"]))
+    # "TOC Heading" looks like Heading 1 but has no outline level, so the contents do not list themselves
+    parts.append(paragraph_xml(run_xml(labels["contents"]), sid["TOC Heading"]))
     # Word fills the TOC when the file opens (settings: updateFields); LibreOffice's PDF export does not.
     parts.append(paragraph_xml(field_xml('TOC \\o "1-3" \\h \\z \\u', labels["toc_hint"])))
     parts.append(PAGE_BREAK)
