@@ -1,29 +1,116 @@
-"""The per-user cache of parsed data files (issue 9) never serves stale or broken data."""
+"""Shipped data loads fast from JSON compiled ahead of time, never from a per-user cache that
+another user could write into (issue 16; the pickle cache of issue 9 is gone)."""
 
+import hashlib
+import json
 import os
+import pickle
+import zlib
 
-from prdkit.resources import load_data
+import pytest
+
+from prdkit import resources
+from prdkit.resources import COMPILED_DIR, compile_shipped, load_data, shipped_yaml, templates_dir
+
+from conftest import run_prdkit
 
 
-def test_cached_data_follows_the_file(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+def test_compiled_data_is_fresh(tmp_path):
+    """Fails after a shipped YAML file changed: run `python -m prdkit.docgen` (or
+    `python -m prdkit.resources`) and commit src/prdkit/data/compiled/."""
+    compile_shipped(tmp_path)
+    fresh = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*.json")}
+    shipped = {p.relative_to(COMPILED_DIR): p.read_bytes() for p in COMPILED_DIR.rglob("*.json")}
+    assert fresh == shipped, "stale compiled data: run python -m prdkit.docgen"
+    assert len(shipped) == len(shipped_yaml())
+
+
+def test_compiled_data_is_used_only_for_the_exact_yaml(tmp_path, monkeypatch):
+    strings = templates_dir() / "strings.yaml"
+    real = load_data(strings)
+    monkeypatch.setattr(resources, "COMPILED_DIR", tmp_path)
+    target = tmp_path / "templates" / "strings.yaml.json"
+    target.parent.mkdir(parents=True)
+    # compiled from other bytes: ignored, the YAML is read
+    target.write_text(json.dumps({"sha256": "0" * 64, "data": {"poisoned": True}}))
+    assert load_data(strings) == real
+    # damaged: ignored, never an error
+    target.write_bytes(b"\x80not json")
+    assert load_data(strings) == real
+    target.write_text("[1, 2]")
+    assert load_data(strings) == real
+    # compiled from these very bytes: used
+    digest = hashlib.sha256(strings.read_bytes()).hexdigest()
+    target.write_text(json.dumps({"sha256": digest, "data": {"from": "json"}}))
+    assert load_data(strings) == {"from": "json"}
+
+
+def test_a_yaml_file_outside_the_package_is_parsed(tmp_path):
     source = tmp_path / "pack.yaml"
     source.write_text("items: [a, b]\n", encoding="utf-8")
     assert load_data(source) == {"items": ["a", "b"]}
-    cached = list((tmp_path / "cache" / "prdkit" / "data").glob("pack-*.pickle"))
-    assert len(cached) == 1
-    assert load_data(source) == {"items": ["a", "b"]}  # from the cache
     source.write_text("items: [a, b, c]\n", encoding="utf-8")
-    os.utime(source, ns=(1, 1))  # even with an old timestamp, the size changed
-    assert load_data(source) == {"items": ["a", "b", "c"]}
-    cached[0].write_bytes(b"not a pickle")
     assert load_data(source) == {"items": ["a", "b", "c"]}
 
 
-def test_no_cache_when_the_home_is_read_only(tmp_path, monkeypatch):
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a file where the folder should be
-    source = tmp_path / "pack.yaml"
-    source.write_text("k: 1\n", encoding="utf-8")
-    assert load_data(source) == {"k": 1}
+class Payload:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"echo ran > {self.marker}",))
+
+
+def plant_everywhere(root, marker):
+    """Pickles where the old caches were, and a compiled-code cache where Jinja keeps its own."""
+    blob = pickle.dumps(Payload(marker))
+    for kind in ("data", "jinja"):
+        folder = root / "cache" / "prdkit" / kind
+        folder.mkdir(parents=True)
+        # the old cache's own names: <stem>-<crc32 of the path>.pickle and Jinja's bucket names
+        names = [f"{p.stem}-{zlib.crc32(str(p.resolve()).encode()):08x}.pickle" for p in shipped_yaml().values()]
+        names += [f"__jinja2_{key}.cache" for key in jinja_keys()] + ["x.pickle"]
+        for name in names:
+            (folder / name).write_bytes(b"j2" + blob if name.endswith(".cache") else blob)
+        os.chmod(folder, 0o777)
+    # A world-writable Jinja folder (as another user would have to make it): Jinja refuses it.
+    jinja = root / "tmp" / f"_jinja2-cache-{os.getuid()}"
+    jinja.mkdir(parents=True)
+    os.chmod(jinja, 0o777)
+    for key in jinja_keys():
+        (jinja / f"__jinja2_{key}.cache").write_bytes(b"j2" + blob)
+
+
+def jinja_keys():
+    from jinja2.bccache import BytecodeCache
+
+    keys = []
+    for path in templates_dir().rglob("*.j2"):
+        name = path.relative_to(templates_dir()).as_posix()
+        keys.append(BytecodeCache().get_cache_key(name, str(path)))
+        keys.append(BytecodeCache().get_cache_key(name, os.path.realpath(path)))
+    return keys
+
+
+def test_a_planted_cache_file_runs_nothing(tmp_path):
+    marker = tmp_path / "payload-ran"
+    plant_everywhere(tmp_path, marker)
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "TMPDIR": str(tmp_path / "tmp"), "HOME": str(tmp_path)}
+    folder = tmp_path / "p"
+    created = run_prdkit("new", folder, "--preset", "rag-knowledge-base", "--lang", "en", "--defaults", env=env)
+    assert created.returncode == 0, created.stderr
+    rendered = run_prdkit("render", folder / "answers.yaml", "--force", env=env)
+    assert rendered.returncode == 0, rendered.stderr
+    assert (folder / "prd.docx").is_file() and "Knowledge" in (folder / "prd.md").read_text(encoding="utf-8")
+    assert not marker.exists()
+    # and nothing new was written into the planted folders
+    assert sorted(p.name for p in (tmp_path / "cache" / "prdkit" / "data").iterdir())[-1] == "x.pickle"
+
+
+def test_jinja_keeps_its_compiled_templates_in_a_private_folder(tmp_path):
+    env = {"TMPDIR": str(tmp_path), "HOME": str(tmp_path)}
+    folder = tmp_path / "p"
+    assert run_prdkit("new", folder, "--preset", "rag-knowledge-base", "--lang", "en", "--defaults", env=env).returncode == 0
+    cache = tmp_path / f"_jinja2-cache-{os.getuid()}"
+    assert cache.is_dir() and (cache.stat().st_mode & 0o777) == 0o700 and cache.stat().st_uid == os.getuid()
+    assert list(cache.glob("*.cache"))

@@ -126,6 +126,9 @@ def main(root: str = ".") -> int:
         (examples / rel).parent.mkdir(parents=True, exist_ok=True)
         (examples / rel).write_text(content, encoding="utf-8")
     (examples / "README.md").write_text(gallery_index(), encoding="utf-8")
+    from .resources import compile_shipped
+
+    compile_shipped()  # the shipped YAML as JSON, loaded at run time (resources.py)
     print(f"wrote {base / 'docs' / 'answers.md'} and {examples}/")
     return 0
 

@@ -6,6 +6,8 @@ file through a temporary file and a rename: a failed render leaves the folder as
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -52,27 +54,147 @@ def format_number(value: Any) -> str:
 
 def _bytecode_cache():
     """Compiled templates cached per user, so a render does not re-compile Jinja every time.
-    Jinja keys the cache on each template's source, so an edited template is never stale."""
+
+    Jinja picks the folder itself (`_jinja2-cache-<uid>` in the temp folder) and refuses one
+    that is not owned by this user with mode 0700, so nobody else can plant compiled code
+    there; when it refuses, prdkit works without the cache. Jinja keys the cache on each
+    template's source, so an edited template is never stale."""
     import jinja2
 
-    from .resources import cache_dir
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # a folder someone else owns, or no temp folder at all
+        return None
 
-    folder = cache_dir("jinja")
-    return jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
+
+# Limits on what a template may do: a team's template pack may come from anywhere.
+MAX_TEMPLATE_BYTES = 1024 * 1024
+MAX_OUTPUT_CHARS = 20_000_000  # ten times the largest answers file, and then some
+TIME_LIMIT_ENV = "PRDKIT_TEMPLATE_SECONDS"
+DEFAULT_TIME_LIMIT = 10.0
+
+
+class TemplateLimit(Exception):
+    """A template went past a limit (time, output size, a huge string or number)."""
+
+
+def _template_sandbox():
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class Sandbox(ImmutableSandboxedEnvironment):
+        """Immutable: templates can read the answers but not change a list or a mapping.
+        `*` and `**` are checked first, so `"x" * 10**9` or `9 ** 9 ** 9` cannot exhaust
+        memory or time in one step that no limit could interrupt."""
+
+        intercepted_binops = frozenset(["*", "**"])
+
+        def call_binop(self, context, operator, left, right):
+            if operator == "*":
+                for seq, times in ((left, right), (right, left)):
+                    if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int) \
+                            and len(seq) * times > MAX_OUTPUT_CHARS:
+                        raise TemplateLimit(f"a repeated text or list would be longer than {MAX_OUTPUT_CHARS:,} items")
+            if operator == "**" and isinstance(right, (int, float)) and isinstance(left, (int, float)) \
+                    and abs(right) > 1000 and abs(left) > 1:
+                raise TemplateLimit("a power with an exponent over 1000")
+            return super().call_binop(context, operator, left, right)
+
+    return Sandbox, jinja2
+
+
+class NoFollowLoader:
+    """Finds templates in a list of folders without following symbolic links: every folder
+    on the way and the file itself must be real, so a link placed inside a template pack
+    cannot make `{% include %}` read a file elsewhere. Only regular files are read."""
+
+    def __init__(self, searchpath: list[str]):
+        self.roots = [os.path.realpath(p) for p in searchpath]
+
+    def _open(self, root: str, pieces: list[str]):
+        import errno
+        import stat
+
+        from jinja2.exceptions import SecurityError
+
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        except OSError:
+            return None
+        try:
+            for i, piece in enumerate(pieces):
+                last = i == len(pieces) - 1
+                try:
+                    child = os.open(piece, flags | (os.O_NONBLOCK if last else getattr(os, "O_DIRECTORY", 0)), dir_fd=fd)
+                except FileNotFoundError:
+                    return None
+                except OSError as exc:
+                    where = os.path.join(root, *pieces[: i + 1])
+                    if exc.errno in (errno.ELOOP, errno.EMLINK) or os.path.islink(where):
+                        raise SecurityError(f"{where} is a symbolic link; prdkit does not follow links in template folders") from None
+                    if exc.errno == errno.ENOTDIR:
+                        return None
+                    raise
+                os.close(fd)
+                fd = child
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise SecurityError(f"{os.path.join(root, *pieces)} is not a regular file")
+            result, fd = fd, -1
+            return result
+        finally:
+            if fd >= 0:
+                os.close(fd)
+
+    def load(self, environment, name, globals=None):
+        # jinja2.BaseLoader.load, via the mixin made in make_environment
+        raise NotImplementedError
+
+    def get_source(self, environment, template):
+        from jinja2.exceptions import TemplateNotFound
+        from jinja2.loaders import split_template_path
+
+        pieces = split_template_path(template)
+        for root in self.roots:
+            fd = self._open(root, pieces)
+            if fd is None:
+                continue
+            filename = os.path.join(root, *pieces)
+            with os.fdopen(fd, "rb") as fh:
+                mtime = os.fstat(fh.fileno()).st_mtime_ns
+                raw = fh.read(MAX_TEMPLATE_BYTES + 1)
+            if len(raw) > MAX_TEMPLATE_BYTES:
+                raise UserError(f"{filename}: a template larger than {MAX_TEMPLATE_BYTES:,} bytes")
+            try:
+                source = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise UserError(f"{filename}: not a UTF-8 text file (byte {exc.start})") from None
+
+            def uptodate(path=filename, seen=mtime) -> bool:
+                try:
+                    return os.lstat(path).st_mtime_ns == seen
+                except OSError:
+                    return False
+
+            return source, filename, uptodate
+        raise TemplateNotFound(template)
 
 
 def make_environment(user_templates: Path | None = None):
     """A sandboxed Jinja2 environment over the user's templates (if any) then the shipped ones.
 
     Sandboxed because a team's template pack may come from anywhere: templates can format
-    answers but cannot reach Python internals."""
-    import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
+    answers but cannot reach Python internals, change the answers, follow links out of the
+    pack, or run without end (see _render_template)."""
+    Sandbox, jinja2 = _template_sandbox()
+
+    class Loader(NoFollowLoader, jinja2.BaseLoader):
+        load = jinja2.BaseLoader.load
 
     search = [str(user_templates)] if user_templates else []
     search.append(str(templates_dir()))
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(search),
+    env = Sandbox(
+        loader=Loader(search),
         bytecode_cache=_bytecode_cache(),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -161,17 +283,89 @@ def compute_advice(answers: AnswersFile, catalog: Any = None) -> dict[str, Any] 
     return advise(answers.answers, answers.lang, catalog) if catalog is not None else advise(answers.answers, answers.lang)
 
 
+def _time_limit_seconds() -> float:
+    try:
+        value = float(os.environ.get(TIME_LIMIT_ENV, DEFAULT_TIME_LIMIT))
+    except ValueError:
+        return DEFAULT_TIME_LIMIT
+    return value if value > 0 else DEFAULT_TIME_LIMIT
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Interrupt a template that runs longer than `seconds` (main thread only: that is where
+    every render runs, in the CLI and in its worker processes)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise TemplateLimit(f"rendering took longer than {seconds:g} s (a loop too large, or a template that includes itself?)")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _template_frame(exc: BaseException, default: str) -> tuple[str, int | None]:
+    """The template file and line where an error happened: Jinja rewrites the traceback so
+    that template frames carry the template's file name and line."""
+    where: tuple[str, int | None] = (default, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            where = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return where
+
+
 def _render_template(env, name: str, context: Mapping[str, Any], source: str) -> str:
+    """Render one template within the sandbox's limits; any failure is a UserError naming
+    the template file and line."""
     import jinja2
 
     try:
-        return env.get_template(name).render(**context)
+        chunks, size = [], 0
+        with _time_limit(_time_limit_seconds()):
+            for chunk in env.get_template(name).generate(**context):
+                size += len(chunk)
+                if size > MAX_OUTPUT_CHARS:
+                    raise TemplateLimit(f"the output grew past {MAX_OUTPUT_CHARS:,} characters")
+                chunks.append(chunk)
+        return "".join(chunks)
     except jinja2.TemplateSyntaxError as exc:
         raise UserError(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message}") from None
-    except jinja2.UndefinedError as exc:
-        raise UserError(f"{name}: template uses something the answers do not have ({exc.message}) while rendering {source}") from None
-    except jinja2.exceptions.SecurityError as exc:
-        raise UserError(f"{name}: template tried something not allowed in prdkit templates ({exc})") from None
+    except UserError:
+        raise
+    except (jinja2.TemplateNotFound, jinja2.UndefinedError, jinja2.exceptions.SecurityError, TemplateLimit,
+            RecursionError, ArithmeticError, TypeError, ValueError, LookupError, MemoryError) as exc:
+        filename, line = _template_frame(exc, name)
+        raise UserError(f"{filename}{f':{line}' if line else ''}: template error: {_template_problem(exc, source)}") from None
+
+
+def _template_problem(exc: BaseException, source: str) -> str:
+    import jinja2
+
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"no template named {exc.name!r} in the template folders"
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"uses something the answers do not have ({exc.message}) while rendering {source}"
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"tried something not allowed in prdkit templates ({exc})"
+    if isinstance(exc, TemplateLimit):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return "the template includes or calls itself without end"
+    if isinstance(exc, ZeroDivisionError):
+        return "division by zero"
+    return f"{type(exc).__name__}: {exc}"[:300]
 
 
 def render_prd_markdown(answers: AnswersFile, env=None, bank: Bank | None = None, advice: Mapping[str, Any] | None = None) -> str:
