@@ -108,9 +108,9 @@ def test_revision_table_grows_once_per_changed_render(project):
     assert run_prdkit("render", answers).returncode == 0
     rows = revision_rows(project)
     assert len(rows) == 3 and "v0.3" in rows[2]
-    saved = yaml.safe_load(answers.read_text(encoding="utf-8"))
-    assert [r["version"] for r in saved["revisions"]] == ["v0.1", "v0.2", "v0.3"]
-    assert saved["answers"]["background"]["version"] == "v0.3"
+    history = yaml.safe_load((project / ".prdkit" / "history.yaml").read_text(encoding="utf-8"))
+    assert [r["version"] for r in history["revisions"]] == ["v0.1", "v0.2", "v0.3"]
+    assert "| Version | v0.3 |" in (project / "prd.md").read_text(encoding="utf-8")
     text = "\n".join(c.text for t in docx.Document(project / "prd.docx").tables for row in t.rows for c in row.cells)
     assert "v0.3" in text
 

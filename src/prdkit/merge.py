@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 STATE_DIR = ".prdkit"
 BASE_NAME = "prd.base.md"
@@ -29,34 +28,31 @@ class MergeOutcome:
     text: str                       # what prd.md should now hold
     conflicts: list[str] = field(default_factory=list)  # headings of sections with conflicts
     merged_edits: bool = False      # the PM's edits were carried over
-    backup: tuple[str, str] | None = None  # (path relative to the folder, content) to keep first
+    backup: tuple[str, str | bytes] | None = None  # (path relative to the folder, content) to keep first
     note: str = ""
+    blocked: bool = False           # prd.md still holds unresolved markers: write nothing
 
     @property
     def clean(self) -> bool:
         return not self.conflicts
 
 
-def base_path(folder: Path) -> Path:
-    return folder / STATE_DIR / BASE_NAME
+def next_backup_name(existing: list[str]) -> str:
+    """A backup name never used before in this folder (`existing`: names in .prdkit/backups)."""
+    from .folder import pick_name
 
-
-def next_backup_name(folder: Path) -> str:
-    """A backup name never used before in this folder."""
-    backups = folder / STATE_DIR / "backups"
-    taken = {p.name for p in backups.glob("prd-*.md")} if backups.is_dir() else set()
-    n = 1
-    while f"prd-{n}.md" in taken:
-        n += 1
-    return f"{STATE_DIR}/backups/prd-{n}.md"
+    return f"{STATE_DIR}/backups/" + pick_name(existing, "prd", ".md")
 
 
 def _lines(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-def _conflict_sections(lines: list[str], start_marker: str) -> list[str]:
-    sections, heading = [], "(top)"
+TOP = {"zh": "开头的文档信息表", "en": "the document information table at the top"}
+
+
+def _conflict_sections(lines: list[str], start_marker: str, lang: str = "en") -> list[str]:
+    sections, heading = [], TOP.get(lang, TOP["en"])
     for line in lines:
         if line.startswith("## "):
             heading = line[3:].strip()
@@ -65,35 +61,59 @@ def _conflict_sections(lines: list[str], start_marker: str) -> list[str]:
     return sections
 
 
-def merge_prd(folder: Path, new_text: str, lang: str, force: bool = False) -> MergeOutcome:
+def _notes(lang: str) -> dict[str, str]:
+    zh = lang == "zh"
+    return {
+        "no_base": "prd.md 没有生成记录，旧文件已作为备份保留" if zh else
+                   "prd.md had no generation record; the old file was kept as a backup",
+        "force": "--force：你修改过的 prd.md 已作为备份保留并被替换" if zh else
+                 "--force: your edited prd.md was kept as a backup and replaced",
+        "not_text": "--force：prd.md 不是 UTF-8 文本，已作为备份保留并被替换" if zh else
+                    "--force: prd.md was not UTF-8 text; it was kept as a backup and replaced",
+    }
+
+
+def merge_texts(current: bytes | None, base: str | None, new_text: str, lang: str, force: bool,
+                backups: list[str], where: str = "prd.md") -> MergeOutcome:
+    """Decide what prd.md holds after this render, from its current bytes, the base (what the
+    last render generated, None when unknown) and the fresh render. Pure: reads nothing."""
     from merge3 import Merge3
 
-    target = folder / "prd.md"
-    if not target.exists():
+    from .errors import UserError
+
+    if current is None:
         return MergeOutcome(new_text)
-    current = target.read_text(encoding="utf-8")
-    base_file = base_path(folder)
-    base = base_file.read_text(encoding="utf-8") if base_file.exists() else None
-    if current == new_text:
+    notes = _notes(lang)
+    try:
+        text = current.decode("utf-8")
+        if "\x00" in text:
+            raise UnicodeDecodeError("utf-8", current, text.index("\x00"), text.index("\x00") + 1, "NUL byte")
+    except UnicodeDecodeError as exc:
+        if force:
+            return MergeOutcome(new_text, backup=(next_backup_name(backups), current), note=notes["not_text"])
+        raise UserError(f"{where}: is not UTF-8 text (byte {exc.start}), so your edits cannot be merged into it; "
+                        f"move it away or save it as UTF-8 (or render with --force to keep it as a backup and replace it)") from None
+    if text == new_text:
         return MergeOutcome(new_text)
     if base is None:
         # No record of what prdkit generated: the file is someone's own. Keep it, write the render.
-        return MergeOutcome(new_text, backup=(next_backup_name(folder), current),
-                            note="prd.md had no generation record; the old file was kept as a backup")
-    if current == base:
+        return MergeOutcome(new_text, backup=(next_backup_name(backups), text), note=notes["no_base"])
+    if text == base:
         return MergeOutcome(new_text)
     if force:
-        return MergeOutcome(new_text, backup=(next_backup_name(folder), current),
-                            note="--force: your edited prd.md was kept as a backup and replaced")
+        return MergeOutcome(new_text, backup=(next_backup_name(backups), text), note=notes["force"])
+    if has_markers(text) and not has_markers(base):
+        # markers of an earlier conflict, not resolved yet: stop until the PM resolves them
+        return MergeOutcome(text, conflicts=_conflict_sections(_lines(text), "<<<<<<<", lang), blocked=True)
     mine, theirs = LABELS.get(lang, LABELS["en"])
-    merger = Merge3(_lines(base), _lines(current), _lines(new_text))
+    merger = Merge3(_lines(base), _lines(text), _lines(new_text))
     has_conflict = any(region[0] == "conflict" for region in merger.merge_regions())
     merged = list(merger.merge_lines(name_a=mine, name_b=theirs, start_marker="<<<<<<<", mid_marker="=======", end_marker=">>>>>>>"))
     # merge3 leaves a line without a newline at the end of a region glued to the marker
-    text = "".join(line if line.endswith("\n") else line + "\n" for line in merged)
+    merged_text = "".join(line if line.endswith("\n") else line + "\n" for line in merged)
     if not has_conflict:
-        return MergeOutcome(text, merged_edits=True)
-    return MergeOutcome(text, conflicts=_conflict_sections(_lines(text), "<<<<<<<"), merged_edits=True)
+        return MergeOutcome(merged_text, merged_edits=True)
+    return MergeOutcome(merged_text, conflicts=_conflict_sections(_lines(merged_text), "<<<<<<<", lang), merged_edits=True)
 
 
 CONFLICT_LINE = re.compile(r"^(<<<<<<<|=======|>>>>>>>)( |$)", re.M)

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 
 from . import mdtext
-from .answers import AnswersFile, write_atomic
+from .answers import AnswersFile
 from .bank import Bank, Question, load_bank
 from .errors import UserError
 from .resources import load_data, templates_dir
@@ -461,17 +461,12 @@ def _checklist_markdown(answers: AnswersFile, bank: Bank) -> str:
 
 
 def write_outputs(outputs: Mapping[str, str | bytes], out_dir: Path) -> RenderResult:
-    result = RenderResult()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, content in outputs.items():
-        target = out_dir / name
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        if target.exists() and target.read_bytes() == data:
-            result.unchanged.append(target)
-            continue
-        write_atomic(target, data)
-        result.written.append(target)
-    return result
+    """Write the documents into `out_dir` all at once (see folder.RenderFolder)."""
+    from .folder import RenderFolder
+
+    with RenderFolder(out_dir) as folder:
+        written, unchanged = folder.commit(outputs)
+    return RenderResult(written, unchanged)
 
 
 def render_documents(answers: AnswersFile, out_dir: Path, options: RenderOptions | None = None) -> RenderResult:

@@ -54,13 +54,11 @@ def command(folder: Path | None, preset: str | None, lang: str | None, defaults:
 def finish(answers, target: Path, workspace_template: Path | None = None, trust: bool = False) -> None:
     """Write the folder: layout, answers.yaml, every document. Used by the wizard too."""
     from .. import generate
-    from ..answers import save_answers, validate_data
+    from ..answers import validate_data
 
     # Validate first; write_documents renders everything in memory before it writes.
     validate_data(answers.to_data(), f"answers for {target}")
-    result = generate.write_documents(answers, target)
-    generate.create_workspace(target, answers, workspace_template, trust)
-    save_answers(answers, target / generate.ANSWERS_NAME)
+    result = generate.create_prd_folder(answers, target, workspace_template, trust)  # all or nothing; backs up a replaced answers.yaml
     outputs = [p.name for p in result.written if ".prdkit" not in p.parts]
     draft = target / generate.DRAFT_NAME
     if draft.exists():

@@ -5,9 +5,18 @@ from pathlib import Path
 import click
 
 
+def _folder(value: str | None) -> Path | None:
+    # not click.Path: it turns "" into ".", and `--out ""` would write into the current folder
+    if value is None:
+        return None
+    if not value.strip():
+        raise click.BadParameter("the folder name is empty; give a folder, or leave --out out to write beside the answers file")
+    return Path(value)
+
+
 @click.command("render")
 @click.argument("answers_files", metavar="ANSWERS...", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), help="Output folder (default: the answers file's folder).")
+@click.option("--out", "out_dir", callback=lambda ctx, param, value: _folder(value), help="Output folder (default: the answers file's folder).")
 @click.option("--format", "formats", default="md,docx,checklist", show_default=True, help="Comma-separated: md, docx, checklist.")
 @click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False), help="Your own template folder; files there replace the shipped ones.")
 @click.option("--reference-docx", type=click.Path(path_type=Path), help="A .docx whose styles, header and footer the Word output uses.")
