@@ -2,6 +2,7 @@
 become safe folder names (issue 7)."""
 
 import json
+import time
 
 import docx
 import pytest
@@ -76,3 +77,61 @@ def test_dangerous_project_names_stay_in_the_current_folder(name):
     folder = Path(slugify(name))
     assert len(folder.parts) == 1 and folder.name not in (".", "..") and not folder.is_absolute()
     assert "/" not in folder.name and "\\" not in folder.name and not folder.name.startswith(".")
+
+
+# ------------------------------------------------------------------ issue 16: templates cannot touch the data
+
+
+def own_template(tmp_path, body, name="prd.md.j2"):
+    pack = tmp_path / "pack"
+    (pack / "prd").mkdir(parents=True, exist_ok=True)
+    (pack / "prd" / name).write_text(body, encoding="utf-8")
+    return pack
+
+
+def test_templates_get_read_only_answers(project, tmp_path):
+    before = (project / "answers.yaml").read_bytes()
+    pack = own_template(tmp_path, "# Title\n{{ answers.clear() or \"\" }}\n{{ revisions.append(1) }}\n")
+    result = run_prdkit("render", project / "answers.yaml", "--templates", pack)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{pack / 'prd' / 'prd.md.j2'}:2: template error" in result.stderr and "clear" in result.stderr
+    assert (project / "answers.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("body, words", [
+    ('{% include "prd/prd.md.j2" %}\n', "includes or calls itself"),
+    ('{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}\n{{ f(0) }}\n', "includes or calls itself"),
+    ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n", "took longer than 2 s"),
+    ("{% for i in range(100000) %}{% for j in range(100000) %}{{ 'x' * 1000 }}{% endfor %}{% endfor %}\n", "output grew past"),
+    ('{{ "x" * 300000000 }}\n', "longer than"),
+    ("{{ 7 ** 100000000 }}\n", "exponent"),
+    ("{{ 1 // 0 }}\n", "division by zero"),
+    ('{% include "/etc/passwd" %}\n', "no template named '/etc/passwd'"),
+])
+def test_a_runaway_or_failing_template_is_a_clear_error(project, tmp_path, body, words):
+    before = (project / "prd.md").read_bytes()
+    pack = own_template(tmp_path, "# Title\n" + body)
+    started = time.monotonic()
+    result = run_prdkit("render", project / "answers.yaml", "--templates", pack, env={"PRDKIT_TEMPLATE_SECONDS": "2"})
+    assert time.monotonic() - started < 90
+    assert result.returncode == 2, result.stderr
+    assert words in result.stderr and "prd.md.j2" in result.stderr and "template error" in result.stderr
+    assert "prdkit: :" not in result.stderr and "Traceback" not in result.stderr
+    assert ":2: template error" in result.stderr or "/etc/passwd" in body
+    assert (project / "prd.md").read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_a_link_inside_a_template_pack_is_not_followed(project, tmp_path, kind):
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "key.j2").write_text("secret-key-material\n")
+    pack = own_template(tmp_path, '# Title\n{% include "prd/part/key.j2" %}\n')
+    if kind == "file":
+        (pack / "prd" / "part").mkdir()
+        (pack / "prd" / "part" / "key.j2").symlink_to(secret / "key.j2")
+    else:
+        (pack / "prd" / "part").symlink_to(secret)
+    result = run_prdkit("render", project / "answers.yaml", "--templates", pack)
+    assert result.returncode == 2 and "is a symbolic link" in result.stderr and "Traceback" not in result.stderr
+    assert "secret-key-material" not in (project / "prd.md").read_text(encoding="utf-8")

@@ -326,6 +326,24 @@ def _template_frame(exc: BaseException, default: str) -> tuple[str, int | None]:
     return where
 
 
+def _suspended_at(env, stream, default: str) -> tuple[str, int | None]:
+    """The template file and line where a paused template stream stands (the innermost
+    template generator; Jinja maps the compiled code's lines back to the template's)."""
+    where: tuple[str, int | None] = (default, None)
+    gen = stream
+    while gen is not None:
+        frame = getattr(gen, "gi_frame", None)
+        template_name = frame.f_globals.get("name") if frame is not None else None
+        if isinstance(template_name, str) and "environment" in frame.f_globals:
+            try:
+                template = env.get_template(template_name)
+                where = (template.filename or template_name, template.get_corresponding_lineno(frame.f_lineno))
+            except Exception:  # only a better message is lost
+                pass
+        gen = getattr(gen, "gi_yieldfrom", None)
+    return where
+
+
 def _render_template(env, name: str, context: Mapping[str, Any], source: str) -> str:
     """Render one template within the sandbox's limits; any failure is a UserError naming
     the template file and line."""
@@ -334,10 +352,13 @@ def _render_template(env, name: str, context: Mapping[str, Any], source: str) ->
     try:
         chunks, size = [], 0
         with _time_limit(_time_limit_seconds()):
-            for chunk in env.get_template(name).generate(**context):
+            stream = env.get_template(name).generate(**context)
+            for chunk in stream:
                 size += len(chunk)
                 if size > MAX_OUTPUT_CHARS:
-                    raise TemplateLimit(f"the output grew past {MAX_OUTPUT_CHARS:,} characters")
+                    filename, line = _suspended_at(env, stream, name)
+                    raise UserError(f"{filename}{f':{line}' if line else ''}: template error: "
+                                    f"the output grew past {MAX_OUTPUT_CHARS:,} characters")
                 chunks.append(chunk)
         return "".join(chunks)
     except jinja2.TemplateSyntaxError as exc:
