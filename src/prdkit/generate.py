@@ -95,15 +95,6 @@ def workspace_files(name: str, answers: AnswersFile, workspace_template: Path | 
         shutil.rmtree(work, ignore_errors=True)
 
 
-def create_workspace(folder: Path, answers: AnswersFile, workspace_template: Path | None = None, trust: bool = False) -> None:
-    """Lay out an existing folder with the cookiecutter template (all files at once)."""
-    from .folder import RenderFolder
-
-    files = workspace_files(folder.name, answers, workspace_template, trust, scratch=folder.parent if folder.parent.is_dir() else None)
-    with RenderFolder(folder) as target:
-        target.commit(files)
-
-
 def create_prd_folder(answers: AnswersFile, target: Path, workspace_template: Path | None = None,
                       trust: bool = False) -> "WriteResult":
     """`new`: the folder layout, answers.yaml and every document, all or nothing.
