@@ -140,9 +140,9 @@ def test_structure_reads_back(lang):
     assert any(p.style.name == "List Bullet 2" for p in document.paragraphs)
     text = "\n".join(p.text for p in document.paragraphs)
     assert "☐" in text and "☑" in text
-    assert lang == "zh" or any(p.style.name == "Code Block" for p in document.paragraphs)
+    assert lang == "zh" or any(p.style.name == "Source Code" for p in document.paragraphs)
     # a live hyperlink
-    links = document.element.body.findall(".//" + qn("w:hyperlink"))
+    links = [link for link in document.element.body.findall(".//" + qn("w:hyperlink")) if link.get(qn("r:id"))]
     assert links
     rid = links[0].get(qn("r:id"))
     assert document.part.rels[rid].target_ref.startswith("https://example.com")
@@ -270,7 +270,7 @@ def test_reference_docx_gets_prdkit_lists_tables_and_links(tmp_path):
     data = markdown_to_docx(SAMPLE["en"], meta("en"), reference_docx=path)
     document = load(data)
     assert document.sections[0].header.paragraphs[0].text == "Sample product: PRD"
-    assert {"Table Text", "Table Heading", "Code Block"} <= {s.name for s in document.styles}
+    assert {"Table Text", "Table Heading", "Source Code"} <= {s.name for s in document.styles}
     assert [[c.text for c in row.cells] for row in document.tables[0].rows] == markdown_tables(SAMPLE["en"])[0]
     numbering = document.part.numbering_part.element
     defined = {n.get(qn("w:numId")) for n in numbering.findall(qn("w:num"))}
@@ -278,7 +278,8 @@ def test_reference_docx_gets_prdkit_lists_tables_and_links(tmp_path):
                for p in document.paragraphs if p.style.name == "List Number"]
     assert len(num_ids) == 4 and num_ids[0] == num_ids[1] != num_ids[2] == num_ids[3]
     assert set(num_ids) <= defined
-    rid = document.element.body.findall(".//" + qn("w:hyperlink"))[0].get(qn("r:id"))
+    rid = next(link.get(qn("r:id")) for link in document.element.body.findall(".//" + qn("w:hyperlink"))
+               if link.get(qn("r:id")))
     assert document.part.rels[rid].target_ref == "https://example.com/docs"
     out = tmp_path / "with-ref.docx"
     out.write_bytes(data)

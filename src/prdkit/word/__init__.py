@@ -24,7 +24,7 @@ from typing import Callable
 
 from .body import Body, BodyWriter, ExtraPart, FenceHandler, cover_xml
 from .package import build_package
-from .stylesheet import Stylesheet
+from .stylesheet import CJK_FONT, Stylesheet
 from .wml import DocMeta, ReferenceDocxError, clean, clean_text
 
 __all__ = ["Body", "BodyWriter", "DocMeta", "ExtraPart", "FenceHandler", "ReferenceDocxError", "Stylesheet",
@@ -34,9 +34,9 @@ __all__ = ["Body", "BodyWriter", "DocMeta", "ExtraPart", "FenceHandler", "Refere
 @lru_cache(maxsize=1)
 def _parser():
     from markdown_it import MarkdownIt
-    from mdit_py_plugins.tasklists import tasklists_plugin
 
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(tasklists_plugin)
+    # no task-list plugin: it is quadratic in the number of items; body.py reads "[ ]" itself
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
 def document_title(tokens, fallback: str) -> str:
@@ -47,15 +47,17 @@ def document_title(tokens, fallback: str) -> str:
     return fallback
 
 
-def load_stylesheet(cjk_font: str, lang: str, reference_docx: Path | None = None) -> Stylesheet:
+def load_stylesheet(cjk_font: str | None, lang: str, reference_docx: Path | None = None) -> Stylesheet:
+    """prdkit's stylesheet, or the reference's. `cjk_font` None: the platform default (Microsoft
+    YaHei), and a reference keeps its own East Asian fonts."""
     if reference_docx is None:
-        return Stylesheet.default(cjk_font, lang)
+        return Stylesheet.default(cjk_font or CJK_FONT, lang)
     from .reference import ReferenceStylesheet
 
     return ReferenceStylesheet.open(Path(reference_docx), cjk_font, lang)
 
 
-def markdown_to_docx(markdown: str, meta: DocMeta, *, cjk_font: str = "Noto Sans CJK SC",
+def markdown_to_docx(markdown: str, meta: DocMeta, *, cjk_font: str | None = None,
                      reference_docx: Path | None = None,
                      warn: Callable[[str], None] | None = None,
                      fence_handlers: dict[str, FenceHandler] | None = None) -> bytes:
@@ -68,7 +70,7 @@ def markdown_to_docx(markdown: str, meta: DocMeta, *, cjk_font: str = "Noto Sans
     writer = BodyWriter(sheet, fence_handlers)
     writer.write(tokens)
     body = writer.body()
-    body.xml = cover_xml(meta, title, sheet) + body.xml
+    body.xml = cover_xml(meta, title, sheet, writer) + body.xml
     if dropped and warn:
         warn(f"{dropped} character(s) that Word cannot store (control characters) were left out of the .docx")
     return build_package(body, sheet, meta, title)

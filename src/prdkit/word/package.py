@@ -12,8 +12,8 @@ import datetime as _dt
 import io
 import posixpath
 import zipfile
-
 from typing import TYPE_CHECKING
+from xml.parsers import expat
 
 from .body import Body, ExtraPart
 from .stylesheet import Stylesheet, num_xml
@@ -28,10 +28,19 @@ _CATEGORY = {"prd": "PRD", "checklist": "Launch checklist", "report": "Acceptanc
 CT_MAIN = f"{CT_WML}.document.main+xml"
 CT_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
 CT_APP = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
+CT_FONTS = f"{CT_WML}.fontTable+xml"
+XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
 
 def header_xml(title: str, style_id: str = "Header") -> str:
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr xmlns:w="{NS_W}" xmlns:r="{NS_R}">'
+    return (f'{XML_DECL}<w:hdr xmlns:w="{NS_W}" xmlns:r="{NS_R}">'
             + paragraph_xml(run_xml(title), style_id) + "</w:hdr>")
+
+
+def empty_part_xml(kind: str) -> str:
+    """The cover's header or footer: one empty paragraph (a w:hdr must hold a block)."""
+    tag = "w:hdr" if kind == "header" else "w:ftr"
+    return f'{XML_DECL}<{tag} xmlns:w="{NS_W}" xmlns:r="{NS_R}"><w:p/></{tag}>'
 
 
 def footer_xml(lang: str, style_id: str = "Footer") -> str:
@@ -84,6 +93,9 @@ CONTENT_TYPES = {
     "/word/settings.xml": CT_SETTINGS,
     "/word/header1.xml": CT_HEADER,
     "/word/footer1.xml": CT_FOOTER,
+    "/word/header2.xml": CT_HEADER,
+    "/word/footer2.xml": CT_FOOTER,
+    "/word/fontTable.xml": CT_FONTS,
     "/docProps/core.xml": CT_CORE,
     "/docProps/app.xml": CT_APP,
 }
@@ -109,22 +121,23 @@ def rels_xml(rels: list[tuple[str, str, str, bool]]) -> str:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         + "".join(
-            f'<Relationship Id="{rid}" Type="{rtype}" Target="{esc(target)}"{_EXTERNAL if external else ""}/>'
+            f'<Relationship Id="{esc(rid)}" Type="{esc(rtype)}" Target="{esc(target)}"{_EXTERNAL if external else ""}/>'
             for rid, rtype, target, external in rels
         )
         + "</Relationships>"
     )
 
 
-def sect_pr_xml(header_rid: str | None = None, footer_rid: str | None = None, namespaces: str = "") -> str:
-    """A4 section properties; header and footer references come first in CT_SectPr."""
-    refs = (f'<w:headerReference w:type="default" r:id="{header_rid}"/>' if header_rid else "") + (
-        f'<w:footerReference w:type="default" r:id="{footer_rid}"/>' if footer_rid else "")
+def sect_pr_xml(refs: list[tuple[str, str, str]], title_page: bool = True, namespaces: str = "") -> str:
+    """A4 section properties. `refs`: (header|footer, default|first|even, relationship id);
+    they come first in CT_SectPr, w:titlePg between w:cols and w:docGrid."""
     return (
-        f'<w:sectPr{namespaces}>{refs}'
-        f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
+        f'<w:sectPr{namespaces}>'
+        + "".join(f'<w:{kind}Reference w:type="{kind_type}" r:id="{esc(rid)}"/>' for kind, kind_type, rid in refs)
+        + f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
         f'<w:pgMar w:top="{MARGIN_TB}" w:right="{MARGIN_SIDE}" w:bottom="{MARGIN_TB}" w:left="{MARGIN_SIDE}" '
-        'w:header="708" w:footer="708" w:gutter="0"/><w:cols w:space="708"/><w:docGrid w:linePitch="360"/></w:sectPr>'
+        'w:header="708" w:footer="708" w:gutter="0"/><w:cols w:space="708"/>'
+        + ("<w:titlePg/>" if title_page else "") + '<w:docGrid w:linePitch="360"/></w:sectPr>'
     )
 
 
@@ -145,65 +158,167 @@ def zip_package(parts: dict[str, str | bytes]) -> bytes:
     return out.getvalue()
 
 
-def _reference_parts(self: ReferenceStylesheet, body: str, nums: str, links: list, header: str, footer: str, core: str,
-                     app: str, extra: list[ExtraPart]) -> dict[str, str | bytes]:
-    """The reference's parts with prdkit's body, styles, numbering, settings and properties."""
-    from lxml import etree
-
-    from .reference import R_ID, W
-
-    files = dict(self.files)
-    folder = posixpath.dirname(self.doc_part)
-    rels = list(self.doc_rels)
-    added = dict(self.added_types)
-    # the section: the reference's page set-up; its header and footer if they say something
-    if self.sect_pr is not None:
-        sect = etree.fromstring(self.sect_pr)
-    else:
-        sect = etree.fromstring(sect_pr_xml(namespaces=f' xmlns:w="{NS_W}" xmlns:r="{NS_R}"').encode("utf-8"))
-    for kind, content in (("header", header), ("footer", footer)):
-        tag = W + f"{kind}Reference"
-        default = next((ref for ref in sect.findall(tag) if ref.get(W + "type", "default") == "default"), None)
-        if default is not None and default.get(R_ID) in self.speaking_parts:
+def check_well_formed(parts: dict[str, str | bytes]) -> None:
+    """Every part prdkit wrote as text parses as XML; a part that does not is a bug in prdkit,
+    which must stop the render rather than leave a file Word refuses."""
+    for name, content in parts.items():
+        if not isinstance(content, str):
             continue
-        part_name = posixpath.join(folder, f"prdkit-{kind}.xml")
-        rid = f"rIdPrdkit{kind.title()}"
-        files[part_name] = content
-        rels.append((rid, f"{REL}/{kind}", f"prdkit-{kind}.xml", False))
-        added["/" + part_name] = CONTENT_TYPES[f"/word/{kind}1.xml"]
-        if default is None:
-            default = etree.Element(tag)
-            default.set(W + "type", "default")
-            position = len(sect.findall(W + "headerReference")) if kind == "footer" else 0
-            sect.insert(position, default)
-        default.set(R_ID, rid)
-    files[self.doc_part] = document_xml(body, etree.tostring(sect).decode("utf-8"))
-    files[self.styles_part] = self.styles_xml()
-    files[self.numbering_part] = self.numbering_xml(nums)
-    if self.settings_part is not None:
-        files[self.settings_part] = self.settings_xml()
-    else:
-        name = posixpath.join(folder, "settings.xml")
-        files[name] = self.settings_xml()
-        rels.append(("rIdPrdkitSettings", f"{REL}/settings", "settings.xml", False))
-        added["/" + name] = CT_SETTINGS
+        parser = expat.ParserCreate()
+        try:
+            parser.Parse(content, True)
+        except expat.ExpatError as error:
+            raise RuntimeError(f"prdkit wrote malformed XML into {name} ({error}); no .docx was written") from None
+
+
+def _add_extra_parts(extra: list[ExtraPart], folder: str, files: dict, overrides: dict[str, str],
+                     rels: list[tuple[str, str, str, bool]]) -> None:
     for part in extra:
         name = posixpath.join(folder, part.name)
         files[name] = part.data
         if part.content_type:
-            added["/" + name] = part.content_type
+            overrides["/" + name] = part.content_type
         if part.rel_type:
             rels.append((part.rel_id, part.rel_type, part.name, False))
-    files[posixpath.join(folder, "_rels", posixpath.basename(self.doc_part) + ".rels")] = rels_xml(rels + links)
-    _package_parts(self, files, added, core, app)
+
+
+def build_package(body: Body, sheet: Stylesheet, meta: DocMeta, title: str) -> bytes:
+    """The .docx bytes of `body` (cover included) written with `sheet`."""
+    nums = "".join(num_xml(num_id, sheet.number_abstract, level, start) for num_id, level, start in body.list_nums)
+    links = [(rid, REL_HYPERLINK, url, True) for rid, url in body.hyperlinks]
+    header = header_xml(title, esc(sheet.sid("Header")))
+    footer = footer_xml(meta.lang, esc(sheet.sid("Footer")))
+    if getattr(sheet, "base_package", False):  # a ReferenceStylesheet: its parts are the frame
+        parts = _reference_parts(sheet, body.xml, nums, links, header, footer, core_xml(meta, title), APP_XML,
+                                 body.extra_parts)
+        check_well_formed(parts)
+        return zip_package(parts)
+    overrides = dict(CONTENT_TYPES)
+    extra_rels: list[tuple[str, str, str, bool]] = []
+    extra_files: dict[str, str | bytes] = {}
+    _add_extra_parts(body.extra_parts, "word", extra_files, overrides, extra_rels)
+    sect = sect_pr_xml([("header", "default", "rIdHeader"), ("header", "first", "rIdHeaderFirst"),
+                        ("footer", "default", "rIdFooter"), ("footer", "first", "rIdFooterFirst")])
+    parts: dict[str, str | bytes] = {
+        "[Content_Types].xml": content_types_xml(overrides),
+        "_rels/.rels": PACKAGE_RELS,
+        "word/document.xml": document_xml(body.xml, sect),
+        "word/_rels/document.xml.rels": rels_xml([
+            ("rIdStyles", f"{REL}/styles", "styles.xml", False),
+            ("rIdNumbering", f"{REL}/numbering", "numbering.xml", False),
+            ("rIdSettings", f"{REL}/settings", "settings.xml", False),
+            ("rIdFonts", f"{REL}/fontTable", "fontTable.xml", False),
+            ("rIdHeader", f"{REL}/header", "header1.xml", False),
+            ("rIdFooter", f"{REL}/footer", "footer1.xml", False),
+            ("rIdHeaderFirst", f"{REL}/header", "header2.xml", False),
+            ("rIdFooterFirst", f"{REL}/footer", "footer2.xml", False),
+            *links,
+            *extra_rels,
+        ]),
+        "word/styles.xml": sheet.styles_xml(),
+        "word/numbering.xml": sheet.numbering_xml(nums),
+        "word/settings.xml": sheet.settings_xml(),
+        "word/fontTable.xml": sheet.font_table_xml(),
+        "word/header1.xml": header,
+        "word/footer1.xml": footer,
+        "word/header2.xml": empty_part_xml("header"),
+        "word/footer2.xml": empty_part_xml("footer"),
+        "docProps/core.xml": core_xml(meta, title),
+        "docProps/app.xml": APP_XML,
+        **extra_files,
+    }
+    check_well_formed(parts)
+    return zip_package(parts)
+
+
+# CT_SectPr children that follow w:titlePg
+_AFTER_TITLE_PG = ("textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange")
+
+
+def _reference_parts(sheet: ReferenceStylesheet, body: str, nums: str, links: list, header: str, footer: str,
+                     core: str, app: str, extra: list[ExtraPart]) -> dict[str, str | bytes]:
+    """The reference's parts with prdkit's body, styles, numbering, settings and properties.
+
+    Headers and footers: the reference's own where they say something (default, even-page and
+    first-page ones alike); where they are missing or empty, prdkit's title header and page-number
+    footer, on even pages too when the reference has even/odd headers. The cover is a title page:
+    the reference's first-page header and footer if it has them, else empty ones."""
+    from lxml import etree
+
+    from .reference import R_ID, W
+
+    files = dict(sheet.files)
+    folder = posixpath.dirname(sheet.doc_part)
+    rels = list(sheet.doc_rels)
+    added = dict(sheet.added_types)
+    if sheet.sect_pr is not None:
+        sect = etree.fromstring(sheet.sect_pr)
+    else:
+        sect = etree.fromstring(sect_pr_xml([], False, f' xmlns:w="{NS_W}" xmlns:r="{NS_R}"').encode("utf-8"))
+    created: set[str] = set()
+
+    def our_part(kind: str, suffix: str, content: str) -> str:
+        rid = f"rIdPrdkit{kind.title()}{suffix.title()}"
+        if rid not in created:
+            created.add(rid)
+            name = f"prdkit-{kind}{suffix}.xml"
+            files[posixpath.join(folder, name)] = content
+            rels.append((rid, f"{REL}/{kind}", name, False))
+            added["/" + posixpath.join(folder, name)] = CT_HEADER if kind == "header" else CT_FOOTER
+        return rid
+
+    for kind, content in (("header", header), ("footer", footer)):
+        tag = W + f"{kind}Reference"
+        refs = {ref.get(W + "type", "default"): ref for ref in sect.findall(tag)}
+        wanted = ["default"] + (["even"] if sheet.even_and_odd or "even" in refs else [])
+        for ref_type in wanted + ["first"]:
+            ref = refs.get(ref_type)
+            if ref_type == "first":
+                if ref is not None:
+                    continue  # the reference's own first-page header or footer, even an empty one
+                rid = our_part(kind, "-first", empty_part_xml(kind))
+            elif ref is not None and ref.get(R_ID) in sheet.speaking_parts:
+                continue
+            else:
+                rid = our_part(kind, "", content)
+            if ref is None:
+                ref = etree.Element(tag)
+                ref.set(W + "type", ref_type)
+                sect.insert(0, ref)
+            ref.set(R_ID, rid)
+    title_pg = sect.find(W + "titlePg")
+    if title_pg is None:
+        title_pg = etree.Element(W + "titlePg")
+        after = next((child for child in sect if etree.QName(child).localname in _AFTER_TITLE_PG), None)
+        after.addprevious(title_pg) if after is not None else sect.append(title_pg)
+    title_pg.attrib.pop(W + "val", None)
+    files[sheet.doc_part] = document_xml(body, etree.tostring(sect).decode("utf-8"))
+    files[sheet.styles_part] = sheet.styles_xml()
+    files[sheet.numbering_part] = sheet.numbering_xml(nums)
+    for part_name, content, rel_type, default_name, content_type in (
+            (sheet.settings_part, sheet.settings_xml(), "settings", "settings.xml", CT_SETTINGS),
+            (sheet.font_table_part, sheet.font_table_xml(), "fontTable", "fontTable.xml", CT_FONTS)):
+        if part_name is not None:
+            files[part_name] = content
+        else:
+            name = posixpath.join(folder, default_name)
+            files[name] = content
+            rels.append((f"rIdPrdkit{rel_type.title()}", f"{REL}/{rel_type}", default_name, False))
+            added["/" + name] = content_type
+    _add_extra_parts(extra, folder, files, added, rels)
+    files[posixpath.join(folder, "_rels", posixpath.basename(sheet.doc_part) + ".rels")] = rels_xml(rels + links)
+    _package_parts(sheet, files, added, core, app)
     return files
 
-def _package_parts(self: ReferenceStylesheet, files: dict, added: dict[str, str], core: str, app: str) -> None:
-    """Core properties are prdkit's (title, owner, fixed dates); no thumbnail of the old body."""
+
+def _package_parts(sheet: ReferenceStylesheet, files: dict, added: dict[str, str], core: str, app: str) -> None:
+    """Core properties are prdkit's (title, owner, fixed dates); no thumbnail of the old body;
+    the main part is a document even when the reference was a template (.dotx)."""
     from lxml import etree
 
     from .reference import CT, PKG_RELS, REL_CORE, REL_THUMBNAIL, _xml
-    package_rels = self.package_rels_root
+
+    package_rels = sheet.package_rels_root
     have = {rel.get("Type"): rel for rel in package_rels.iter(PKG_RELS + "Relationship")}
     dropped = set()
     thumb = have.get(REL_THUMBNAIL)
@@ -223,58 +338,16 @@ def _package_parts(self: ReferenceStylesheet, files: dict, added: dict[str, str]
     files["_rels/.rels"] = _xml(package_rels)
     for name in dropped:
         files.pop(name, None)
-    types = self.content_types_root
-    present = {o.get("PartName") for o in types.findall(CT + "Override")}
+    types = sheet.content_types_root
+    added["/" + sheet.doc_part] = CT_MAIN
     for override in types.findall(CT + "Override"):
-        if (override.get("PartName") or "").lstrip("/") in dropped:
+        part = override.get("PartName") or ""
+        if part.lstrip("/") in dropped:
             types.remove(override)
+        elif part in added:
+            override.set("ContentType", added.pop(part))
     for part, content_type in added.items():
-        if part not in present:
-            el = etree.SubElement(types, CT + "Override")
-            el.set("PartName", part)
-            el.set("ContentType", content_type)
+        el = etree.SubElement(types, CT + "Override")
+        el.set("PartName", part)
+        el.set("ContentType", content_type)
     files["[Content_Types].xml"] = _xml(types)
-
-
-def build_package(body: Body, sheet: Stylesheet, meta: DocMeta, title: str) -> bytes:
-    """The .docx bytes of `body` (cover included) written with `sheet`."""
-    nums = "".join(num_xml(num_id, sheet.number_abstract, level, start) for num_id, level, start in body.list_nums)
-    links = [(rid, REL_HYPERLINK, url, True) for rid, url in body.hyperlinks]
-    header = header_xml(title, sheet.sid("Header"))
-    footer = footer_xml(meta.lang, sheet.sid("Footer"))
-    if getattr(sheet, "base_package", False):  # a ReferenceStylesheet: its parts are the frame
-        return zip_package(_reference_parts(sheet, body.xml, nums, links, header, footer, core_xml(meta, title),
-                                            APP_XML, body.extra_parts))
-    overrides = dict(CONTENT_TYPES)
-    extra_rels = []
-    extra_files: dict[str, str | bytes] = {}
-    for part in body.extra_parts:
-        name = posixpath.join("word", part.name)
-        extra_files[name] = part.data
-        if part.content_type:
-            overrides["/" + name] = part.content_type
-        if part.rel_type:
-            extra_rels.append((part.rel_id, part.rel_type, part.name, False))
-    parts: dict[str, str | bytes] = {
-        "[Content_Types].xml": content_types_xml(overrides),
-        "_rels/.rels": PACKAGE_RELS,
-        "word/document.xml": document_xml(body.xml, sect_pr_xml("rIdHeader", "rIdFooter")),
-        "word/_rels/document.xml.rels": rels_xml([
-            ("rIdStyles", f"{REL}/styles", "styles.xml", False),
-            ("rIdNumbering", f"{REL}/numbering", "numbering.xml", False),
-            ("rIdSettings", f"{REL}/settings", "settings.xml", False),
-            ("rIdHeader", f"{REL}/header", "header1.xml", False),
-            ("rIdFooter", f"{REL}/footer", "footer1.xml", False),
-            *links,
-            *extra_rels,
-        ]),
-        "word/styles.xml": sheet.styles_xml(),
-        "word/numbering.xml": sheet.numbering_xml(nums),
-        "word/settings.xml": sheet.settings_xml(),
-        "word/header1.xml": header,
-        "word/footer1.xml": footer,
-        "docProps/core.xml": core_xml(meta, title),
-        "docProps/app.xml": APP_XML,
-        **extra_files,
-    }
-    return zip_package(parts)
