@@ -322,8 +322,11 @@ class ReferenceStylesheet(Stylesheet):
         if self.lang == "zh":
             for el in root.iter(W + "themeFontLang"):
                 el.set(W + "eastAsia", "zh-CN")
+        for zoom in root.iter(W + "zoom"):
+            # python-docx's template (and so many company templates) omit the required percent
+            if zoom.get(W + "percent") is None:
+                zoom.set(W + "percent", "100")
         return _xml(root)
-
 
 
 def _read_limited(path: Path, where: str) -> dict[str, bytes]:
