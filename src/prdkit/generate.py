@@ -153,6 +153,8 @@ def render_many(files: list[Path], out_dir: Path | None, formats: str, templates
                 reference_docx: Path | None, cjk_font: str | None, force: bool) -> int:
     """Render each answers file; one file's failure is reported and the others go on."""
     chosen = parse_formats(formats)
+    if reference_docx is not None and reference_docx.is_dir():
+        raise UserError(f"--reference-docx: {reference_docx}: is a folder; give a Word .docx or .dotx file")
     if reference_docx is not None and not reference_docx.is_file():
         raise UserError(f"--reference-docx: {reference_docx}: no such file")
     if out_dir is not None and len(files) > 1:

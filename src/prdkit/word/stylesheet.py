@@ -55,7 +55,7 @@ def data_part(name: str) -> str:
 def default_styles(cjk_font: str, lang: str, text_width: int = PAGE_W - 2 * MARGIN_SIDE) -> str:
     zh = lang == "zh"
     values = {
-        "@LANG@": '<w:lang w:val="zh-CN" w:eastAsia="zh-CN"/>' if zh else '<w:lang w:val="en-US"/>',
+        "@LANG@": '<w:lang w:val="en-US" w:eastAsia="zh-CN"/>' if zh else '<w:lang w:val="en-US"/>',
         "@LATIN@": LATIN_FONT, "@CJK_FONT@": esc(cjk_font), "@MONO@": MONO_FONT,
         "@TEXT_WIDTH@": str(text_width),
         "@H4_RPR@": "" if zh else "<w:i/>",
