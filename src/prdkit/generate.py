@@ -172,7 +172,7 @@ def _on_wait(message: str) -> None:
 
 def write_documents(answers: AnswersFile, folder: Path, formats: Iterable[str] = ("md", "docx", "checklist"),
                     templates: Path | None = None, reference_docx: Path | None = None,
-                    cjk_font: str = "Noto Sans CJK SC", env=None, force: bool = False,
+                    cjk_font: str | None = None, env=None, force: bool = False,
                     answers_path: Path | None = None, extra: dict[str, bytes] | None = None,
                     save_answers_to: Path | None = None, lock: bool = True) -> WriteResult:
     """Render everything in memory, merge the PM's hand edits into prd.md, then write every
@@ -267,11 +267,11 @@ def report_merge(outcome, lang: str) -> int:
 
 
 def render_many(files: list[Path], out_dir: Path | None, formats: str, templates: Path | None,
-                reference_docx: Path | None, cjk_font: str, force: bool) -> int:
+                reference_docx: Path | None, cjk_font: str | None, force: bool) -> int:
     """Render each answers file; one file's failure is reported and the others go on."""
     chosen = parse_formats(formats)
     if reference_docx is not None and reference_docx.is_dir():
-        raise UserError(f"--reference-docx: {reference_docx}: is a folder, not a .docx file")
+        raise UserError(f"--reference-docx: {reference_docx}: is a folder; give a Word .docx or .dotx file")
     if reference_docx is not None and not reference_docx.is_file():
         raise UserError(f"--reference-docx: {reference_docx}: no such file")
     if out_dir is not None and str(out_dir) == "":

@@ -425,7 +425,7 @@ class RenderOptions:
     formats: tuple[str, ...] = FORMATS
     templates: Path | None = None
     reference_docx: Path | None = None
-    cjk_font: str = "Noto Sans CJK SC"
+    cjk_font: str | None = None  # None: Microsoft YaHei, or the reference .docx's own
     warn: Callable[[str], None] | None = None
     catalog: Any = None
 

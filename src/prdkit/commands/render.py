@@ -20,10 +20,10 @@ def _folder(value: str | None) -> Path | None:
 @click.option("--format", "formats", default="md,docx,checklist", show_default=True, help="Comma-separated: md, docx, checklist.")
 @click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False), help="Your own template folder; files there replace the shipped ones.")
 @click.option("--reference-docx", type=click.Path(path_type=Path), help="A .docx whose styles, header and footer the Word output uses.")
-@click.option("--cjk-font", default="Noto Sans CJK SC", show_default=True, help="East Asian font of the Word output.")
+@click.option("--cjk-font", default=None, help="East Asian font of the Word output [default: Microsoft YaHei, or the reference's own].")
 @click.option("--force", is_flag=True, help="Replace a hand-edited prd.md that conflicts with the new answers (a backup is kept).")
 def command(answers_files: tuple[Path, ...], out_dir: Path | None, formats: str, templates: Path | None,
-            reference_docx: Path | None, cjk_font: str, force: bool) -> None:
+            reference_docx: Path | None, cjk_font: str | None, force: bool) -> None:
     """Regenerate every document from saved answers.
 
     The same answers always give the same prd.md. Documents are written only when the whole

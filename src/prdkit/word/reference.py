@@ -1,24 +1,32 @@
-"""A company's own .docx as the frame of prdkit's Word output (`--reference-docx`).
+"""A stylesheet read from a company's own .docx (`--reference-docx`).
 
 Like pandoc's reference document: its styles, page set-up, header and footer, theme and fonts
 are kept; its body is not. The styles prdkit writes with but the reference lacks (say "Table
 Text") are copied in from prdkit's stylesheet, the CJK font is set on the text styles, and
-prdkit's list definitions are added beside the reference's own under free ids. lxml is used
-here only, since a reference is an arbitrary Word file that must be edited, not written.
+prdkit's list definitions are added beside the reference's own under free ids. The rest of the
+reference (theme, font table, headers, page set-up) goes into the package as it is (package.py).
 """
 
 from __future__ import annotations
 
 import copy
 import posixpath
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from .word import (CONTENT_TYPES, DEFAULT_STYLE_IDS, MARGIN_SIDE, NS_R, NS_W, PAGE_W, REL, STYLE_NAMES, ReferenceDocxError,
-                   _data_part, default_settings, default_styles, document_xml, rels_xml, sect_pr_xml)
+from .stylesheet import CJK_FONT, DEFAULT_STYLE_IDS, STYLE_NAMES, Stylesheet, data_part, default_styles, font_table_xml
+from .wml import CT_NUMBERING, CT_STYLES, MARGIN_SIDE, NS_W, PAGE_W, REL, ReferenceDocxError
+
+# What a reference .docx may hold: Word's own templates are well under 1 MB and 100 parts.
+MAX_ENTRIES = 2000
+MAX_UNPACKED = 64 * 1024 * 1024  # bytes, all parts together
+_SAFE_NAME = re.compile(r"^[^\\:\x00]+$")
+_MACRO_TYPES = ("macroEnabled", "vbaProject")
 
 W = f"{{{NS_W}}}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -30,26 +38,23 @@ _FONT_STYLES = {"normal", "title", "subtitle"} | {f"heading {i}" for i in range(
 # CT_Style children that come after w:rPr, and CT_RPr children that come after w:lang
 _AFTER_RPR = {W + t for t in ("tblPr", "trPr", "tcPr", "tblStylePr")}
 _AFTER_LANG = {W + t for t in ("eastAsianLayout", "specVanish", "oMath")}
-# CT_Settings children that follow w:updateFields
-_AFTER_UPDATE_FIELDS = {W + t for t in ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids",
-                                         "mathPr", "attachedSchema", "themeFontLang", "clrSchemeMapping",
-                                         "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
-                                         "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary",
-                                         "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")}
-
 
 def _xml(element) -> bytes:
     return etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _text_of(xml: bytes) -> str:
+def _speaks(xml: bytes) -> bool:
+    """A header or footer that shows something: text, a picture or a field (a page number)."""
     root = etree.fromstring(xml)
-    return "".join(t.text or "" for t in root.iter(W + "t"))
+    if any((t.text or "").strip() for t in root.iter(W + "t")):
+        return True
+    return any(True for _ in root.iter(W + "drawing", W + "pict", W + "fldSimple", W + "instrText", W + "object"))
 
 
-def _set_fonts(style, cjk_font: str, lang: str) -> None:
-    """Explicit Latin and East Asian fonts, theme attributes removed (they win over an explicit
-    font in LibreOffice), zh-CN for Chinese (python-docx #154, #1139, #1601)."""
+def _set_fonts(style, cjk_font: str | None, lang: str) -> None:
+    """The East Asian font where the style has none, keeping the reference's theme fonts (a
+    Word template's headings name the theme's heading font); `--cjk-font` given by the user
+    (`cjk_font` not None) replaces the East Asian one. zh-CN for Chinese (python-docx #1601)."""
     rpr = style.find(W + "rPr")
     if rpr is None:
         rpr = etree.Element(W + "rPr")
@@ -59,9 +64,11 @@ def _set_fonts(style, cjk_font: str, lang: str) -> None:
     if fonts is None:
         fonts = etree.Element(W + "rFonts")
         rpr.insert(1 if len(rpr) and rpr[0].tag == W + "rStyle" else 0, fonts)
-    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
-        fonts.attrib.pop(W + attr, None)
-    fonts.set(W + "eastAsia", cjk_font)
+    if cjk_font is not None:
+        fonts.attrib.pop(W + "eastAsiaTheme", None)
+        fonts.set(W + "eastAsia", cjk_font)
+    elif fonts.get(W + "eastAsia") is None and fonts.get(W + "eastAsiaTheme") is None:
+        fonts.set(W + "eastAsia", CJK_FONT)
     if lang == "zh":
         lang_el = rpr.find(W + "lang")
         if lang_el is None:
@@ -71,10 +78,10 @@ def _set_fonts(style, cjk_font: str, lang: str) -> None:
         lang_el.set(W + "eastAsia", "zh-CN")
 
 
-@dataclass
-class ReferencePackage:
+@dataclass(kw_only=True)
+class ReferenceStylesheet(Stylesheet):
     """A reference document read and parsed by open() (a bad file fails there, with a user
-    error); parts() then only edits the parsed trees, so it is used once per document."""
+    error); the packager then only edits the parsed trees, so it is used once per document."""
 
     files: dict[str, bytes]
     doc_part: str  # e.g. word/document.xml
@@ -82,37 +89,43 @@ class ReferencePackage:
     sect_pr: bytes | None
     styles_part: str
     styles_root: object
-    style_ids: dict[str, str]
-    text_width: int
-    bullet_num: int
-    number_abstract: int
-    next_num: int
     abstract_offset: int
-    lang: str
     numbering_part: str
     numbering_root: object
     settings_part: str | None
     settings_root: object | None
+    font_table_part: str | None
+    font_table_root: object | None
+    even_and_odd: bool  # the reference's settings ask for different even-page headers
     package_rels_root: object
     content_types_root: object
     speaking_parts: set[str]  # relationship ids of headers and footers that hold text
     added_types: dict[str, str] = field(default_factory=dict)
+    base_package: bool = True  # the packager starts from `files`
 
     # ---- reading
     @classmethod
-    def open(cls, path: Path, cjk_font: str, lang: str) -> "ReferencePackage":
+    def open(cls, path: Path, cjk_font: str | None, lang: str) -> "ReferenceStylesheet":
+        """`cjk_font` None: keep the reference's East Asian fonts, add prdkit's where a style has none."""
+        where = f"--reference-docx: {path}"
+        if path.is_dir():
+            raise ReferenceDocxError(f"{where}: is a folder; give a Word .docx or .dotx file")
         if not path.is_file():
-            raise ReferenceDocxError(f"--reference-docx: {path}: no such file")
+            raise ReferenceDocxError(f"{where}: no such file")
+        if path.suffix.lower() in (".docm", ".dotm"):
+            raise ReferenceDocxError(f"{where}: a macro-enabled document is not used as a reference; "
+                                     "save it as .docx or .dotx")
         try:
-            with zipfile.ZipFile(path) as archive:
-                files = {name: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
+            files = _read_limited(path, where)
             doc_part = cls._main_part(files)
+            _refuse_macros(files, doc_part, where)
             return cls._build(files, doc_part, cjk_font, lang)
         except ReferenceDocxError:
             raise
-        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError, etree.XMLSyntaxError, OSError):
-            # a foreign file: whatever it lacks or breaks, the user hears which file, not a traceback
-            raise ReferenceDocxError(f"--reference-docx: {path}: not a Word .docx file") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError, AttributeError,
+                etree.XMLSyntaxError, OSError, NotImplementedError, RuntimeError):
+            # a foreign or damaged file: whatever it lacks or breaks, the user hears which file, not a traceback
+            raise ReferenceDocxError(f"{where}: not a Word .docx file, or a damaged one") from None
 
     @staticmethod
     def _main_part(files: dict[str, bytes]) -> str:
@@ -123,7 +136,7 @@ class ReferencePackage:
         raise KeyError("officeDocument")
 
     @classmethod
-    def _build(cls, files: dict[str, bytes], doc_part: str, cjk_font: str, lang: str) -> "ReferencePackage":
+    def _build(cls, files: dict[str, bytes], doc_part: str, cjk_font: str | None, lang: str) -> "ReferenceStylesheet":
         folder = posixpath.dirname(doc_part)
         rels_name = posixpath.join(folder, "_rels", posixpath.basename(doc_part) + ".rels")
         doc_rels = []
@@ -145,11 +158,19 @@ class ReferencePackage:
 
         # styles: the reference's, plus prdkit's for the names it lacks
         styles_part = part_of("styles")
+        width = PAGE_W - 2 * MARGIN_SIDE
+        if sect is not None:
+            size, margins = sect.find(W + "pgSz"), sect.find(W + "pgMar")
+            try:
+                width = int(size.get(W + "w")) - int(margins.get(W + "left")) - int(margins.get(W + "right"))
+            except (AttributeError, TypeError, ValueError):
+                pass
+        width = max(width, 2000)
         if styles_part is None or styles_part not in files:
             styles_part = posixpath.join(folder, "styles.xml")
-            files[styles_part] = default_styles(cjk_font, lang).encode("utf-8")
+            files[styles_part] = default_styles(cjk_font or CJK_FONT, lang, width).encode("utf-8")
             doc_rels.append(("rIdPrdkitStyles", f"{REL}/styles", "styles.xml", False))
-            added["/" + styles_part] = CONTENT_TYPES["/word/styles.xml"]
+            added["/" + styles_part] = CT_STYLES
         styles_root = etree.fromstring(files[styles_part])
 
         # numbering: prdkit's bullets and numbers go after the reference's own ids
@@ -158,45 +179,47 @@ class ReferencePackage:
             numbering_part = posixpath.join(folder, "numbering.xml")
             files[numbering_part] = b'<w:numbering xmlns:w="%s"/>' % NS_W.encode()
             doc_rels.append(("rIdPrdkitNumbering", f"{REL}/numbering", "numbering.xml", False))
-            added["/" + numbering_part] = CONTENT_TYPES["/word/numbering.xml"]
+            added["/" + numbering_part] = CT_NUMBERING
         numbering = etree.fromstring(files[numbering_part])
         abstract_ids = [int(a.get(W + "abstractNumId")) for a in numbering.findall(W + "abstractNum")]
         num_ids = [int(n.get(W + "numId")) for n in numbering.findall(W + "num")]
         abstract_offset = max(abstract_ids, default=-1) + 1
         num_offset = max(num_ids, default=0)
 
-        style_ids = cls._merge_styles(styles_root, cjk_font, lang, num_offset)
-        width = PAGE_W - 2 * MARGIN_SIDE
-        if sect is not None:
-            size, margins = sect.find(W + "pgSz"), sect.find(W + "pgMar")
-            try:
-                width = int(size.get(W + "w")) - int(margins.get(W + "left")) - int(margins.get(W + "right"))
-            except (AttributeError, TypeError, ValueError):
-                pass
+        style_ids = cls._merge_styles(styles_root, cjk_font, lang, num_offset, width)
         settings_part = part_of("settings")
         if settings_part not in files:
             settings_part = None
+        settings_root = etree.fromstring(files[settings_part]) if settings_part else None
+        even = settings_root.find(W + "evenAndOddHeaders") if settings_root is not None else None
+        font_table_part = part_of("fontTable")
+        if font_table_part not in files:
+            font_table_part = None
         speaking = set()
         for rid, rtype, target, external in doc_rels:
             if rtype in (f"{REL}/header", f"{REL}/footer") and not external:
                 name = posixpath.normpath(posixpath.join(folder, target))
-                if name in files and _text_of(files[name]).strip():
+                if name in files and _speaks(files[name]):
                     speaking.add(rid)
         return cls(
             files=files, doc_part=doc_part, doc_rels=doc_rels,
             sect_pr=etree.tostring(sect) if sect is not None else None,
             styles_part=styles_part, styles_root=styles_root, style_ids=style_ids,
-            text_width=max(width, 2000), bullet_num=num_offset + 1, number_abstract=abstract_offset + 1,
-            next_num=num_offset + 3, abstract_offset=abstract_offset, lang=lang,
+            text_width=width, bullet_num=num_offset + 1, number_abstract=abstract_offset + 1,
+            next_num=num_offset + 3, abstract_offset=abstract_offset, lang=lang, cjk_font=cjk_font or CJK_FONT,
+            link_prefix="rIdPrdkitLink",
             numbering_part=numbering_part, numbering_root=numbering,
-            settings_part=settings_part, settings_root=etree.fromstring(files[settings_part]) if settings_part else None,
+            settings_part=settings_part, settings_root=settings_root,
+            font_table_part=font_table_part,
+            font_table_root=etree.fromstring(files[font_table_part]) if font_table_part else None,
+            even_and_odd=even is not None and even.get(W + "val", "true") not in ("0", "false", "off"),
             package_rels_root=etree.fromstring(files["_rels/.rels"]),
             content_types_root=etree.fromstring(files["[Content_Types].xml"]),
             speaking_parts=speaking, added_types=added,
         )
 
     @staticmethod
-    def _merge_styles(root, cjk_font: str, lang: str, num_offset: int) -> dict[str, str]:
+    def _merge_styles(root, cjk_font: str | None, lang: str, num_offset: int, width: int) -> dict[str, str]:
         by_name = {}
         existing_ids = set()
         for style in root.findall(W + "style"):
@@ -205,7 +228,7 @@ class ReferencePackage:
             if name is not None:
                 by_name.setdefault(name.get(W + "val", "").lower(), style)
         ours = {s.find(W + "name").get(W + "val").lower(): s
-                for s in etree.fromstring(default_styles(cjk_font, lang).encode("utf-8")).findall(W + "style")}
+                for s in etree.fromstring(default_styles(cjk_font or CJK_FONT, lang, width).encode("utf-8")).findall(W + "style")}
         our_name_of_id = {s.get(W + "styleId"): name for name, s in ours.items()}
         style_ids: dict[str, str] = {}
         copied = []
@@ -245,11 +268,14 @@ class ReferencePackage:
             _set_fonts(defaults.getparent(), cjk_font, lang)
         return style_ids
 
-    # ---- writing
-    def _numbering_xml(self, nums: str) -> bytes:
+    # ---- the parts the packager writes
+    def styles_xml(self) -> bytes:
+        return _xml(self.styles_root)
+
+    def numbering_xml(self, nums: str) -> bytes:
         """The reference's numbering plus prdkit's bullets and numbers, shifted to free ids,
         and one w:num per ordered list (`nums`, already numbered by the body writer)."""
-        ours = etree.fromstring(_data_part("numbering.xml").replace("@NUMS@", "").encode("utf-8"))
+        ours = etree.fromstring(data_part("numbering.xml").replace("@NUMS@", "").encode("utf-8"))
         num_offset = self.bullet_num - 1
         abstracts = ours.findall(W + "abstractNum")
         for abstract in abstracts:
@@ -278,91 +304,74 @@ class ReferencePackage:
             anchor = num
         return _xml(root)
 
-    def _settings_xml(self) -> bytes | None:
+    def font_table_xml(self) -> str | bytes:
+        """The reference's font table, plus prdkit's fonts it does not name."""
+        if self.font_table_root is None:
+            return font_table_xml(self.fonts())
+        root = self.font_table_root
+        have = {font.get(W + "name") for font in root.findall(W + "font")}
+        ours = etree.fromstring(font_table_xml([f for f in self.fonts() if f not in have]).encode("utf-8"))
+        for font in ours:
+            root.append(font)
+        return _xml(root)
+
+    def settings_xml(self) -> str | bytes:
         root = self.settings_root
         if root is None:
-            return None
-        if root.find(W + "updateFields") is None:
-            update = etree.Element(W + "updateFields")
-            update.set(W + "val", "true")
-            after = next((child for child in root if child.tag in _AFTER_UPDATE_FIELDS), None)
-            after.addprevious(update) if after is not None else root.append(update)
+            return super().settings_xml()
         if self.lang == "zh":
             for el in root.iter(W + "themeFontLang"):
                 el.set(W + "eastAsia", "zh-CN")
+        for zoom in root.iter(W + "zoom"):
+            # python-docx's template (and so many company templates) omit the required percent
+            if zoom.get(W + "percent") is None:
+                zoom.set(W + "percent", "100")
         return _xml(root)
 
-    def parts(self, body: str, nums: str, links: list, header: str, footer: str, core: str, app: str) -> dict[str, str | bytes]:
-        files = dict(self.files)
-        folder = posixpath.dirname(self.doc_part)
-        rels = list(self.doc_rels)
-        added = dict(self.added_types)
-        # the section: the reference's page set-up; its header and footer if they say something
-        if self.sect_pr is not None:
-            sect = etree.fromstring(self.sect_pr)
-        else:
-            sect = etree.fromstring(sect_pr_xml(namespaces=f' xmlns:w="{NS_W}" xmlns:r="{NS_R}"').encode("utf-8"))
-        for kind, content in (("header", header), ("footer", footer)):
-            tag = W + f"{kind}Reference"
-            default = next((ref for ref in sect.findall(tag) if ref.get(W + "type", "default") == "default"), None)
-            if default is not None and default.get(R_ID) in self.speaking_parts:
-                continue
-            part_name = posixpath.join(folder, f"prdkit-{kind}.xml")
-            rid = f"rIdPrdkit{kind.title()}"
-            files[part_name] = content
-            rels.append((rid, f"{REL}/{kind}", f"prdkit-{kind}.xml", False))
-            added["/" + part_name] = CONTENT_TYPES[f"/word/{kind}1.xml"]
-            if default is None:
-                default = etree.Element(tag)
-                default.set(W + "type", "default")
-                position = len(sect.findall(W + "headerReference")) if kind == "footer" else 0
-                sect.insert(position, default)
-            default.set(R_ID, rid)
-        files[self.doc_part] = document_xml(body, etree.tostring(sect).decode("utf-8"))
-        files[self.styles_part] = _xml(self.styles_root)
-        files[self.numbering_part] = self._numbering_xml(nums)
-        settings = self._settings_xml()
-        if settings is not None:
-            files[self.settings_part] = settings
-        else:
-            name = posixpath.join(folder, "settings.xml")
-            files[name] = default_settings(self.lang)
-            rels.append(("rIdPrdkitSettings", f"{REL}/settings", "settings.xml", False))
-            added["/" + name] = CONTENT_TYPES["/word/settings.xml"]
-        files[posixpath.join(folder, "_rels", posixpath.basename(self.doc_part) + ".rels")] = rels_xml(rels + links)
-        self._package_parts(files, added, core, app)
-        return files
 
-    def _package_parts(self, files: dict, added: dict[str, str], core: str, app: str) -> None:
-        """Core properties are prdkit's (title, owner, fixed dates); no thumbnail of the old body."""
-        package_rels = self.package_rels_root
-        have = {rel.get("Type"): rel for rel in package_rels.iter(PKG_RELS + "Relationship")}
-        dropped = set()
-        thumb = have.get(REL_THUMBNAIL)
-        if thumb is not None:
-            dropped.add((thumb.get("Target") or "").lstrip("/"))
-            package_rels.remove(thumb)
-        for rtype, default_name, content, key in ((REL_CORE, "docProps/core.xml", core, "/docProps/core.xml"),
-                                                  (f"{REL}/extended-properties", "docProps/app.xml", app, "/docProps/app.xml")):
-            rel = have.get(rtype)
-            if rel is None:
-                rel = etree.SubElement(package_rels, PKG_RELS + "Relationship")
-                rel.set("Id", f"rIdPrdkit{len(package_rels)}")
-                rel.set("Type", rtype)
-                rel.set("Target", default_name)
-                added[key] = CONTENT_TYPES[key]
-            files[(rel.get("Target") or default_name).lstrip("/")] = content
-        files["_rels/.rels"] = _xml(package_rels)
-        for name in dropped:
-            files.pop(name, None)
-        types = self.content_types_root
-        present = {o.get("PartName") for o in types.findall(CT + "Override")}
-        for override in types.findall(CT + "Override"):
-            if (override.get("PartName") or "").lstrip("/") in dropped:
-                types.remove(override)
-        for part, content_type in added.items():
-            if part not in present:
-                el = etree.SubElement(types, CT + "Override")
-                el.set("PartName", part)
-                el.set("ContentType", content_type)
-        files["[Content_Types].xml"] = _xml(types)
+def _read_limited(path: Path, where: str) -> dict[str, bytes]:
+    """The parts of the zip, refused with a clear message when it is not a plausible Word file:
+    too many entries, more than MAX_UNPACKED bytes unpacked (sizes are checked while reading,
+    not trusted from the directory), unsafe names, encryption, or a compression other than
+    stored and deflated. Memory stays bounded by MAX_UNPACKED."""
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise ReferenceDocxError(f"{where}: holds {len(infos):,} entries; a Word document has far fewer "
+                                     f"(limit {MAX_ENTRIES:,})")
+        total = 0
+        for info in infos:
+            name = info.filename
+            parts = PurePosixPath(name).parts
+            if name.startswith("/") or ".." in parts or not _SAFE_NAME.match(name):
+                raise ReferenceDocxError(f"{where}: holds an entry with an unsafe name ({name[:80]!r})")
+            if info.flag_bits & 0x1:
+                raise ReferenceDocxError(f"{where}: is encrypted (password-protected); save an unprotected copy")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise ReferenceDocxError(f"{where}: uses a compression method Word does not write "
+                                         f"(method {info.compress_type}, entry {name[:80]!r})")
+            total += info.file_size
+        if total > MAX_UNPACKED:
+            raise ReferenceDocxError(f"{where}: unpacks to {total // 2**20:,} MB; the limit for a reference is "
+                                     f"{MAX_UNPACKED // 2**20} MB")
+        files: dict[str, bytes] = {}
+        budget = MAX_UNPACKED
+        for info in infos:
+            if info.is_dir():
+                continue
+            with archive.open(info) as member:
+                data = member.read(min(info.file_size, budget) + 1)
+            if len(data) > info.file_size or len(data) > budget:
+                raise ReferenceDocxError(f"{where}: entry {info.filename[:80]!r} is larger than its directory says; "
+                                         "the file is damaged")
+            budget -= len(data)
+            files[info.filename] = data
+    return files
+
+
+def _refuse_macros(files: dict[str, bytes], doc_part: str, where: str) -> None:
+    types = etree.fromstring(files["[Content_Types].xml"])
+    content_types = [el.get("ContentType") or "" for el in types]
+    if any(marker in ct for ct in content_types for marker in _MACRO_TYPES) or any(
+            name.lower().endswith("vbaproject.bin") for name in files):
+        raise ReferenceDocxError(f"{where}: contains macros (a .docm or .dotm); save it as .docx or .dotx")
