@@ -112,7 +112,7 @@ def write_documents(answers: AnswersFile, folder: Path, formats: Iterable[str] =
     revised = copy.deepcopy(answers)
     revision_added = answers_path is not None and record_revision(revised, folder)
     fresh = render_prd_markdown(revised, env, advice=compute_advice(revised, options.catalog))
-    outcome = merge_prd(folder, fresh, revised.lang, force) if ("md" in formats or "docx" in formats) else None
+    outcome = merge_prd(folder, fresh, revised.lang, force) if {"md", "docx", "pdf"} & set(formats) else None
     outputs = render_outputs(revised, options, env=env,
                              prd_markdown=outcome.text if outcome else None,
                              prd_docx=outcome.clean if outcome else True)
@@ -153,6 +153,10 @@ def render_many(files: list[Path], out_dir: Path | None, formats: str, templates
                 reference_docx: Path | None, cjk_font: str, force: bool) -> int:
     """Render each answers file; one file's failure is reported and the others go on."""
     chosen = parse_formats(formats)
+    if "pdf" in chosen:  # before anything is rendered: without LibreOffice nothing is written
+        from .pdf import require_soffice
+
+        require_soffice()
     if reference_docx is not None and not reference_docx.is_file():
         raise UserError(f"--reference-docx: {reference_docx}: no such file")
     if out_dir is not None and len(files) > 1:
