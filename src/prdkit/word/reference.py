@@ -1,10 +1,10 @@
-"""A company's own .docx as the frame of prdkit's Word output (`--reference-docx`).
+"""A stylesheet read from a company's own .docx (`--reference-docx`).
 
 Like pandoc's reference document: its styles, page set-up, header and footer, theme and fonts
 are kept; its body is not. The styles prdkit writes with but the reference lacks (say "Table
 Text") are copied in from prdkit's stylesheet, the CJK font is set on the text styles, and
-prdkit's list definitions are added beside the reference's own under free ids. lxml is used
-here only, since a reference is an arbitrary Word file that must be edited, not written.
+prdkit's list definitions are added beside the reference's own under free ids. The rest of the
+reference (theme, font table, headers, page set-up) goes into the package as it is (package.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from .word import (CONTENT_TYPES, DEFAULT_STYLE_IDS, MARGIN_SIDE, NS_R, NS_W, PAGE_W, REL, STYLE_NAMES, ReferenceDocxError,
-                   _data_part, default_settings, default_styles, document_xml, rels_xml, sect_pr_xml)
+from .stylesheet import DEFAULT_STYLE_IDS, STYLE_NAMES, Stylesheet, data_part, default_styles
+from .wml import CT_NUMBERING, CT_STYLES, MARGIN_SIDE, NS_W, PAGE_W, REL, ReferenceDocxError
 
 W = f"{{{NS_W}}}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -71,10 +71,10 @@ def _set_fonts(style, cjk_font: str, lang: str) -> None:
         lang_el.set(W + "eastAsia", "zh-CN")
 
 
-@dataclass
-class ReferencePackage:
+@dataclass(kw_only=True)
+class ReferenceStylesheet(Stylesheet):
     """A reference document read and parsed by open() (a bad file fails there, with a user
-    error); parts() then only edits the parsed trees, so it is used once per document."""
+    error); the packager then only edits the parsed trees, so it is used once per document."""
 
     files: dict[str, bytes]
     doc_part: str  # e.g. word/document.xml
@@ -82,13 +82,7 @@ class ReferencePackage:
     sect_pr: bytes | None
     styles_part: str
     styles_root: object
-    style_ids: dict[str, str]
-    text_width: int
-    bullet_num: int
-    number_abstract: int
-    next_num: int
     abstract_offset: int
-    lang: str
     numbering_part: str
     numbering_root: object
     settings_part: str | None
@@ -97,10 +91,11 @@ class ReferencePackage:
     content_types_root: object
     speaking_parts: set[str]  # relationship ids of headers and footers that hold text
     added_types: dict[str, str] = field(default_factory=dict)
+    base_package: bool = True  # the packager starts from `files`
 
     # ---- reading
     @classmethod
-    def open(cls, path: Path, cjk_font: str, lang: str) -> "ReferencePackage":
+    def open(cls, path: Path, cjk_font: str, lang: str) -> "ReferenceStylesheet":
         if not path.is_file():
             raise ReferenceDocxError(f"--reference-docx: {path}: no such file")
         try:
@@ -123,7 +118,7 @@ class ReferencePackage:
         raise KeyError("officeDocument")
 
     @classmethod
-    def _build(cls, files: dict[str, bytes], doc_part: str, cjk_font: str, lang: str) -> "ReferencePackage":
+    def _build(cls, files: dict[str, bytes], doc_part: str, cjk_font: str, lang: str) -> "ReferenceStylesheet":
         folder = posixpath.dirname(doc_part)
         rels_name = posixpath.join(folder, "_rels", posixpath.basename(doc_part) + ".rels")
         doc_rels = []
@@ -149,7 +144,7 @@ class ReferencePackage:
             styles_part = posixpath.join(folder, "styles.xml")
             files[styles_part] = default_styles(cjk_font, lang).encode("utf-8")
             doc_rels.append(("rIdPrdkitStyles", f"{REL}/styles", "styles.xml", False))
-            added["/" + styles_part] = CONTENT_TYPES["/word/styles.xml"]
+            added["/" + styles_part] = CT_STYLES
         styles_root = etree.fromstring(files[styles_part])
 
         # numbering: prdkit's bullets and numbers go after the reference's own ids
@@ -158,7 +153,7 @@ class ReferencePackage:
             numbering_part = posixpath.join(folder, "numbering.xml")
             files[numbering_part] = b'<w:numbering xmlns:w="%s"/>' % NS_W.encode()
             doc_rels.append(("rIdPrdkitNumbering", f"{REL}/numbering", "numbering.xml", False))
-            added["/" + numbering_part] = CONTENT_TYPES["/word/numbering.xml"]
+            added["/" + numbering_part] = CT_NUMBERING
         numbering = etree.fromstring(files[numbering_part])
         abstract_ids = [int(a.get(W + "abstractNumId")) for a in numbering.findall(W + "abstractNum")]
         num_ids = [int(n.get(W + "numId")) for n in numbering.findall(W + "num")]
@@ -187,7 +182,8 @@ class ReferencePackage:
             sect_pr=etree.tostring(sect) if sect is not None else None,
             styles_part=styles_part, styles_root=styles_root, style_ids=style_ids,
             text_width=max(width, 2000), bullet_num=num_offset + 1, number_abstract=abstract_offset + 1,
-            next_num=num_offset + 3, abstract_offset=abstract_offset, lang=lang,
+            next_num=num_offset + 3, abstract_offset=abstract_offset, lang=lang, cjk_font=cjk_font,
+            link_prefix="rIdPrdkitLink",
             numbering_part=numbering_part, numbering_root=numbering,
             settings_part=settings_part, settings_root=etree.fromstring(files[settings_part]) if settings_part else None,
             package_rels_root=etree.fromstring(files["_rels/.rels"]),
@@ -245,11 +241,14 @@ class ReferencePackage:
             _set_fonts(defaults.getparent(), cjk_font, lang)
         return style_ids
 
-    # ---- writing
-    def _numbering_xml(self, nums: str) -> bytes:
+    # ---- the parts the packager writes
+    def styles_xml(self) -> bytes:
+        return _xml(self.styles_root)
+
+    def numbering_xml(self, nums: str) -> bytes:
         """The reference's numbering plus prdkit's bullets and numbers, shifted to free ids,
         and one w:num per ordered list (`nums`, already numbered by the body writer)."""
-        ours = etree.fromstring(_data_part("numbering.xml").replace("@NUMS@", "").encode("utf-8"))
+        ours = etree.fromstring(data_part("numbering.xml").replace("@NUMS@", "").encode("utf-8"))
         num_offset = self.bullet_num - 1
         abstracts = ours.findall(W + "abstractNum")
         for abstract in abstracts:
@@ -278,10 +277,10 @@ class ReferencePackage:
             anchor = num
         return _xml(root)
 
-    def _settings_xml(self) -> bytes | None:
+    def settings_xml(self) -> str | bytes:
         root = self.settings_root
         if root is None:
-            return None
+            return super().settings_xml()
         if root.find(W + "updateFields") is None:
             update = etree.Element(W + "updateFields")
             update.set(W + "val", "true")
@@ -292,77 +291,3 @@ class ReferencePackage:
                 el.set(W + "eastAsia", "zh-CN")
         return _xml(root)
 
-    def parts(self, body: str, nums: str, links: list, header: str, footer: str, core: str, app: str) -> dict[str, str | bytes]:
-        files = dict(self.files)
-        folder = posixpath.dirname(self.doc_part)
-        rels = list(self.doc_rels)
-        added = dict(self.added_types)
-        # the section: the reference's page set-up; its header and footer if they say something
-        if self.sect_pr is not None:
-            sect = etree.fromstring(self.sect_pr)
-        else:
-            sect = etree.fromstring(sect_pr_xml(namespaces=f' xmlns:w="{NS_W}" xmlns:r="{NS_R}"').encode("utf-8"))
-        for kind, content in (("header", header), ("footer", footer)):
-            tag = W + f"{kind}Reference"
-            default = next((ref for ref in sect.findall(tag) if ref.get(W + "type", "default") == "default"), None)
-            if default is not None and default.get(R_ID) in self.speaking_parts:
-                continue
-            part_name = posixpath.join(folder, f"prdkit-{kind}.xml")
-            rid = f"rIdPrdkit{kind.title()}"
-            files[part_name] = content
-            rels.append((rid, f"{REL}/{kind}", f"prdkit-{kind}.xml", False))
-            added["/" + part_name] = CONTENT_TYPES[f"/word/{kind}1.xml"]
-            if default is None:
-                default = etree.Element(tag)
-                default.set(W + "type", "default")
-                position = len(sect.findall(W + "headerReference")) if kind == "footer" else 0
-                sect.insert(position, default)
-            default.set(R_ID, rid)
-        files[self.doc_part] = document_xml(body, etree.tostring(sect).decode("utf-8"))
-        files[self.styles_part] = _xml(self.styles_root)
-        files[self.numbering_part] = self._numbering_xml(nums)
-        settings = self._settings_xml()
-        if settings is not None:
-            files[self.settings_part] = settings
-        else:
-            name = posixpath.join(folder, "settings.xml")
-            files[name] = default_settings(self.lang)
-            rels.append(("rIdPrdkitSettings", f"{REL}/settings", "settings.xml", False))
-            added["/" + name] = CONTENT_TYPES["/word/settings.xml"]
-        files[posixpath.join(folder, "_rels", posixpath.basename(self.doc_part) + ".rels")] = rels_xml(rels + links)
-        self._package_parts(files, added, core, app)
-        return files
-
-    def _package_parts(self, files: dict, added: dict[str, str], core: str, app: str) -> None:
-        """Core properties are prdkit's (title, owner, fixed dates); no thumbnail of the old body."""
-        package_rels = self.package_rels_root
-        have = {rel.get("Type"): rel for rel in package_rels.iter(PKG_RELS + "Relationship")}
-        dropped = set()
-        thumb = have.get(REL_THUMBNAIL)
-        if thumb is not None:
-            dropped.add((thumb.get("Target") or "").lstrip("/"))
-            package_rels.remove(thumb)
-        for rtype, default_name, content, key in ((REL_CORE, "docProps/core.xml", core, "/docProps/core.xml"),
-                                                  (f"{REL}/extended-properties", "docProps/app.xml", app, "/docProps/app.xml")):
-            rel = have.get(rtype)
-            if rel is None:
-                rel = etree.SubElement(package_rels, PKG_RELS + "Relationship")
-                rel.set("Id", f"rIdPrdkit{len(package_rels)}")
-                rel.set("Type", rtype)
-                rel.set("Target", default_name)
-                added[key] = CONTENT_TYPES[key]
-            files[(rel.get("Target") or default_name).lstrip("/")] = content
-        files["_rels/.rels"] = _xml(package_rels)
-        for name in dropped:
-            files.pop(name, None)
-        types = self.content_types_root
-        present = {o.get("PartName") for o in types.findall(CT + "Override")}
-        for override in types.findall(CT + "Override"):
-            if (override.get("PartName") or "").lstrip("/") in dropped:
-                types.remove(override)
-        for part, content_type in added.items():
-            if part not in present:
-                el = etree.SubElement(types, CT + "Override")
-                el.set("PartName", part)
-                el.set("ContentType", content_type)
-        files["[Content_Types].xml"] = _xml(types)

@@ -11,59 +11,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
+
+from .stylesheet import Stylesheet
+from .wml import LABELS, PAGE_BREAK, TWIPS_PER_CM, DocMeta, clean, field_xml, paragraph_xml, run_xml
 
 MONO_FONT = "DejaVu Sans Mono"
 SYMBOL_FONT = "DejaVu Sans"  # has ☐ ☑; Noto CJK does not
 HEADER_FILL = "DCE6F1"
-TWIPS_PER_CM = 567  # 1440 twips per inch / 2.54
 
 _LINK_SCHEMES = re.compile(r"^(https?|mailto):", re.I)
 _BR_TAG = re.compile(r"<br\s*/?>", re.I)
 _CHECKBOX_TAG = re.compile(r"<input[^>]*checkbox", re.I)
-_SPLIT_TAB_NL = re.compile(r"(\t|\n)")
-
-
-def esc(text: str) -> str:
-    """Escape text for an XML element or a double-quoted attribute."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def run_xml(text: str, rpr: str = "") -> str:
-    """One w:r: tabs become w:tab and newlines w:br, as Word itself stores them."""
-    if not text:
-        return ""
-    props = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
-    if "\t" not in text and "\n" not in text:
-        return f'<w:r>{props}<w:t xml:space="preserve">{esc(text)}</w:t></w:r>'
-    parts = []
-    for piece in _SPLIT_TAB_NL.split(text):
-        if piece == "\t":
-            parts.append("<w:tab/>")
-        elif piece == "\n":
-            parts.append("<w:br/>")
-        elif piece:
-            parts.append(f'<w:t xml:space="preserve">{esc(piece)}</w:t>')
-    return f"<w:r>{props}{''.join(parts)}</w:r>"
-
-
-def field_xml(instruction: str, placeholder: str = "") -> str:
-    """A complex field (PAGE, NUMPAGES, TOC): begin, instruction, separate, result, end."""
-    return (
-        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-        f'<w:r><w:instrText xml:space="preserve"> {esc(instruction)} </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-        + run_xml(placeholder)
-        + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-    )
-
-
-def paragraph_xml(content: str = "", style_id: str | None = None, ppr_extra: str = "") -> str:
-    """A w:p; `ppr_extra` is w:pPr content that follows w:pStyle in schema order."""
-    ppr = (f'<w:pStyle w:val="{style_id}"/>' if style_id else "") + ppr_extra
-    return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{content}</w:p>"
-
-
-PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 
 
 def _rpr(bold: bool = False, italic: bool = False, strike: bool = False, code: bool = False, style_id: str | None = None) -> str:
@@ -86,31 +45,52 @@ _CHECKBOX_RPR = f'<w:rFonts w:ascii="{SYMBOL_FONT}" w:hAnsi="{SYMBOL_FONT}" w:ea
 
 
 @dataclass
+class ExtraPart:
+    """A part the body needs beside document.xml (a chart, its workbook, its .rels).
+    `name` is relative to the main part's folder ("charts/chart1.xml"); with `rel_type` the
+    main part gets a relationship `rel_id` to it. A .rels part needs no content type."""
+
+    name: str
+    data: str | bytes
+    content_type: str | None = None
+    rel_type: str | None = None
+    rel_id: str | None = None
+
+
+@dataclass
 class Body:
     """What the walk produced: the body XML and what the package must add for it."""
 
     xml: str
     title: str | None
     hyperlinks: list[tuple[str, str]] = field(default_factory=list)  # (relationship id, URL)
-    list_nums: list[tuple[int, int]] = field(default_factory=list)  # (new w:numId, level) of each ordered list
+    list_nums: list[tuple[int, int, int]] = field(default_factory=list)  # (w:numId, level, start) per ordered list
+    extra_parts: list[ExtraPart] = field(default_factory=list)
+
+
+# A handler for fenced code blocks by info string ("mermaid"): it gets the writer and the fence
+# token and returns the body XML to write in its place (adding ExtraParts to writer.extra_parts),
+# or None to fall back to a code block.
+FenceHandler = Callable[["BodyWriter", object], "str | None"]
 
 
 class BodyWriter:
-    """Walks markdown-it-py block tokens. `style_ids` maps style names to ids in the target
-    stylesheet; `num_ids` gives the w:numId of bullets and numbers and the first free id."""
+    """Walks markdown-it-py block tokens into the body of a document written with `sheet`."""
 
-    def __init__(self, style_ids: dict[str, str], lang: str, text_width: int,
-                 bullet_num: int, number_abstract: int, next_num: int, link_prefix: str = "rIdLink"):
-        self.sid = style_ids
-        self.lang = lang
-        self.text_width = text_width  # twips between the margins
-        self.bullet_num = bullet_num
-        self.number_abstract = number_abstract
-        self.next_num = next_num
-        self.link_prefix = link_prefix
+    def __init__(self, sheet: Stylesheet, fence_handlers: dict[str, FenceHandler] | None = None):
+        self.sheet = sheet
+        self.sid = sheet.style_ids
+        self.lang = sheet.lang
+        self.text_width = sheet.text_width  # twips between the margins
+        self.bullet_num = sheet.bullet_num
+        self.number_abstract = sheet.number_abstract
+        self.next_num = sheet.next_num
+        self.link_prefix = sheet.link_prefix
+        self.fence_handlers = dict(fence_handlers or {})
+        self.extra_parts: list[ExtraPart] = []
         self.out: list[str] = []
         self.hyperlinks: list[tuple[str, str]] = []
-        self.list_nums: list[tuple[int, int]] = []
+        self.list_nums: list[tuple[int, int, int]] = []
         # one entry per open list: ordered?, its w:numId, and where the current item's first
         # paragraph is in self.out (a second paragraph of the item continues it)
         self.list_stack: list[dict] = []
@@ -270,7 +250,7 @@ class BodyWriter:
                 if ordered:
                     num_id = self.next_num
                     self.next_num += 1
-                    self.list_nums.append((num_id, min(len(self.list_stack), 2)))
+                    self.list_nums.append((num_id, min(len(self.list_stack), 2), 1))
                 else:
                     num_id = self.bullet_num
                 self.list_stack.append({"ordered": ordered, "num_id": num_id, "para": None})
@@ -282,6 +262,8 @@ class BodyWriter:
                 self.quote_depth += 1
             elif t == "blockquote_close":
                 self.quote_depth -= 1
+            elif t == "fence" and self._fence(tok):
+                pass
             elif t in ("fence", "code_block"):
                 code_style = self.sid["Code Block"]
                 for line in tok.content.rstrip("\n").split("\n"):
@@ -295,6 +277,21 @@ class BodyWriter:
                 i = self._table(tokens, i)
                 continue
             i += 1
+
+    def _fence(self, tok) -> bool:
+        """A registered handler for the fence's info string wrote it."""
+        info = (tok.info or "").strip().split(maxsplit=1)
+        handler = self.fence_handlers.get(info[0].lower()) if info else None
+        if handler is None:
+            return False
+        xml = handler(self, tok)
+        if xml is None:
+            return False
+        self.out.append(xml)
+        return True
+
+    def body(self) -> Body:
+        return Body("".join(self.out), self.title, self.hyperlinks, self.list_nums, self.extra_parts)
 
     def _table(self, tokens, i: int) -> int:
         rows: list[list[list]] = []
@@ -342,3 +339,20 @@ def column_widths(rows: list[list[list]], cols: int, usable: int) -> list[int]:
     spare = usable - sum(floor)
     total_need = sum(need)
     return [int(f + spare * n / total_need) for f, n in zip(floor, need)]
+
+
+def cover_xml(meta: DocMeta, title: str, sheet: Stylesheet) -> str:
+    """Title page with the document's facts, then a table of contents page."""
+    labels = LABELS[meta.lang]
+    colon = ": " if meta.lang == "en" else "："
+    parts = [paragraph_xml(ppr_extra='<w:spacing w:before="2400"/>'), paragraph_xml(run_xml(title), sheet.sid("Title"))]
+    for key, value in (("version", meta.version), ("owner", meta.owner), ("status", meta.status), ("date", meta.date)):
+        if value:
+            parts.append(paragraph_xml(run_xml(labels[key] + colon, "<w:b/>") + run_xml(clean(value))))
+    parts.append(PAGE_BREAK)
+    # "TOC Heading" looks like Heading 1 but has no outline level, so the contents do not list themselves
+    parts.append(paragraph_xml(run_xml(labels["contents"]), sheet.sid("TOC Heading")))
+    # Word fills the TOC when the file opens (settings: updateFields); LibreOffice's PDF export does not.
+    parts.append(paragraph_xml(field_xml('TOC \\o "1-3" \\h \\z \\u', run_xml(labels["toc_hint"]))))
+    parts.append(PAGE_BREAK)
+    return "".join(parts)
