@@ -18,6 +18,13 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .body import ExtraPart
+from .wml import paragraph_xml
+
+if TYPE_CHECKING:
+    from .body import BodyWriter
 
 NS_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -30,6 +37,7 @@ CT_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EMU_PER_TWIP = 635
 # series colours (Office's default palette), so Word and LibreOffice show the same chart
 PALETTE = ("4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5", "70AD47", "264478", "9E480E", "636363", "997300")
+DRAWING_ID_BASE = 7000  # wp:docPr ids, clear of a reference's header logo
 MAX_POINTS = 200  # a chart a reader can still take in; more stays code
 
 
@@ -378,7 +386,7 @@ def _series_xml(chart: Chart, index: int, series: Series) -> str:
                              '<a:ln w="12700"><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill></a:ln></c:spPr></c:dPt>'
                              for i in range(rows)))
     if series.kind == "pie":
-        parts.append('<c:dLbls><c:numFmt formatCode="0%" sourceLinked="0"/><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
+        parts.append('<c:dLbls><c:numFmt formatCode="0.0%" sourceLinked="0"/><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
                      '<c:dLblPos val="bestFit"/><c:showLegendKey val="0"/><c:showVal val="0"/><c:showCatName val="0"/>'
                      '<c:showSerName val="0"/><c:showPercent val="1"/><c:showBubbleSize val="0"/><c:showLeaderLines val="1"/></c:dLbls>')
     elif series.kind == "bar" and rows <= 12:
@@ -407,6 +415,9 @@ def _axes_xml(chart: Chart, lang: str) -> str:
     x_title = _title_xml(chart.x_title, 1000, lang) if chart.x_title else ""
     y_title = _title_xml(chart.y_title, 1000, lang) if chart.y_title else ""
     line = '<c:spPr><a:ln w="9525">' + _fill("BFBFBF") + "</a:ln></c:spPr>"
+    # a small whole-number range (scores 0 to 5) is read in whole steps
+    span = (chart.y_max - chart.y_min) if chart.y_max is not None and chart.y_min is not None else None
+    unit = '<c:majorUnit val="1"/>' if span is not None and span <= 10 and span == int(span) else ""
     return (
         f'<c:catAx><c:axId val="{_AX_CAT}"/><c:scaling><c:orientation val="{cat_orientation}"/></c:scaling>'
         f'<c:delete val="0"/><c:axPos val="{cat_pos}"/>{x_title}<c:numFmt formatCode="General" sourceLinked="1"/>'
@@ -417,7 +428,7 @@ def _axes_xml(chart: Chart, lang: str) -> str:
         '<c:majorGridlines><c:spPr><a:ln w="6350">' + _fill("E0E0E0") + '</a:ln></c:spPr></c:majorGridlines>'
         f'{y_title}<c:numFmt formatCode="General" sourceLinked="1"/><c:majorTickMark val="out"/>'
         f'<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>{line}<c:crossAx val="{_AX_CAT}"/>'
-        '<c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx>'
+        f'<c:crosses val="autoZero"/><c:crossBetween val="between"/>{unit}</c:valAx>'
     )
 
 
@@ -537,31 +548,24 @@ def workbook_bytes(chart: Chart) -> bytes:
     return out.getvalue()
 
 
-@dataclass
-class ChartParts:
-    """What a package needs for its charts: files, the document's relationships, content types."""
-
-    files: dict[str, str | bytes]
-    rels: list[tuple[str, str, str, bool]]  # (id, type, target relative to the document part, external)
-    overrides: dict[str, str]  # part name → content type
-    defaults: dict[str, str]  # extension → content type
-
-
-def chart_parts(charts: list[tuple[str, Chart]], folder: str = "word", lang: str = "en",
-                latin_font: str | None = None, east_asian_font: str | None = None,
-                prefix: str = "chart") -> ChartParts:
-    """Parts for [(relationship id, chart)], placed under `folder` (the document part's folder)."""
-    result = ChartParts({}, [], {}, {})
-    for number, (rid, chart) in enumerate(charts, 1):
-        name = f"{prefix}{number}"
-        result.files[f"{folder}/charts/{name}.xml"] = chart_space_xml(chart, lang, latin_font, east_asian_font, "rId1")
-        result.files[f"{folder}/charts/_rels/{name}.xml.rels"] = (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{REL_PACKAGE}" Target="../embeddings/{name}.xlsx"/></Relationships>')
-        result.files[f"{folder}/embeddings/{name}.xlsx"] = workbook_bytes(chart)
-        result.rels.append((rid, REL_CHART, f"charts/{name}.xml", False))
-        result.overrides[f"/{folder}/charts/{name}.xml"] = CT_CHART
-    if charts:
-        result.defaults["xlsx"] = CT_XLSX
-    return result
+def mermaid_fence(writer: "BodyWriter", token) -> str | None:
+    """The fence handler for ```mermaid: a pie or xy chart becomes a chart part drawn inline;
+    anything else returns None and stays a code block."""
+    chart = parse_mermaid(token.content)
+    if chart is None:
+        return None
+    number = 1 + sum(1 for part in writer.extra_parts if part.rel_type == REL_CHART)
+    name = f"prdkit-chart{number}"  # a prefix of its own: a reference .docx may hold charts already
+    rid = f"rIdPrdkitChart{number}"
+    sheet = writer.sheet
+    writer.extra_parts += [
+        ExtraPart(f"charts/{name}.xml", chart_space_xml(chart, writer.lang, None, sheet.cjk_font, "rId1"),
+                  CT_CHART, REL_CHART, rid),
+        ExtraPart(f"charts/_rels/{name}.xml.rels",
+                  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                  '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                  f'<Relationship Id="rId1" Type="{REL_PACKAGE}" Target="../embeddings/{name}.xlsx"/></Relationships>'),
+        ExtraPart(f"embeddings/{name}.xlsx", workbook_bytes(chart), CT_XLSX),
+    ]
+    drawing = drawing_xml(rid, DRAWING_ID_BASE + number, chart, writer.text_width)
+    return paragraph_xml(drawing, ppr_extra='<w:spacing w:before="120" w:after="120"/><w:jc w:val="center"/>')
