@@ -258,3 +258,39 @@ def test_libreoffice_draws_the_charts(tmp_path):
     for words in ("Scenario-fit scores", "Monthly running cost", "Payback period under traffic sensitivity",
                   "Double the traffic", "Human review", "Dimension"):
         assert words in text, words
+
+
+@lru_cache(maxsize=1)
+def wml_schema():
+    """wml.xsd with the xml: namespace it imports without a location (see ooxml-xsd/README)."""
+    driver = ('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+              '<xs:import namespace="http://www.w3.org/XML/1998/namespace" schemaLocation="xml.xsd"/>'
+              '<xs:import namespace="http://schemas.openxmlformats.org/wordprocessingml/2006/main" schemaLocation="wml.xsd"/>'
+              "</xs:schema>")
+    return etree.XMLSchema(etree.fromstring(driver, base_url=str(XSD.resolve()) + "/"))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_body_with_inline_charts_validates(lang):
+    """The w:drawing / wp:inline / c:chart run is schema-valid WordprocessingML."""
+    _, _, data = rendered("marketing-creative", lang)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+    assert len(body.findall(f".//{C}chart")) == 3
+    assert wml_schema().validate(body), wml_schema().error_log
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_payback_charts_the_net_benefit_instead(lang):
+    """When the project never pays back, the traffic chart shows the net monthly benefit."""
+    answers = new_answers(lang, get_preset("rag-knowledge-base"))
+    answers.answers["cost"]["automation_rate"] = 0  # nothing saved: the net benefit is negative
+    outputs = render_outputs(answers, RenderOptions(formats=("md", "docx")))
+    cost = advise(answers.answers, lang)["cost"]
+    assert cost["payback_months"] is None
+    expected = [cost["sensitivity"][0]["net_monthly"], cost["net_monthly"], cost["sensitivity"][1]["net_monthly"]]
+    assert all(v < 0 for v in expected)
+    traffic = parse_mermaid_strict(MERMAID.findall(outputs["prd.md"])[2])
+    assert list(traffic.series[0].values) == expected
+    assert ("月净收益" if lang == "zh" else "Net monthly benefit") in traffic.title
+    assert docx_charts(outputs["prd.docx"])[2]["series"][0][2] == expected

@@ -390,7 +390,9 @@ def _series_xml(chart: Chart, index: int, series: Series) -> str:
                      '<c:dLblPos val="bestFit"/><c:showLegendKey val="0"/><c:showVal val="0"/><c:showCatName val="0"/>'
                      '<c:showSerName val="0"/><c:showPercent val="1"/><c:showBubbleSize val="0"/><c:showLeaderLines val="1"/></c:dLbls>')
     elif series.kind == "bar" and rows <= 12:
-        parts.append('<c:dLbls><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr><c:dLblPos val="outEnd"/>'
+        number_format = "#,##0" if all(v == int(v) for v in series.values) else "General"
+        parts.append(f'<c:dLbls><c:numFmt formatCode="{number_format}" sourceLinked="0"/>'
+                     '<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr><c:dLblPos val="outEnd"/>'
                      '<c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/><c:showSerName val="0"/>'
                      '<c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>')
     parts.append(f"<c:cat>{_str_ref(f'Sheet1!$A$2:$A${rows + 1}', chart.categories)}</c:cat>")
@@ -415,6 +417,9 @@ def _axes_xml(chart: Chart, lang: str) -> str:
     x_title = _title_xml(chart.x_title, 1000, lang) if chart.x_title else ""
     y_title = _title_xml(chart.y_title, 1000, lang) if chart.y_title else ""
     line = '<c:spPr><a:ln w="9525">' + _fill("BFBFBF") + "</a:ln></c:spPr>"
+    # thousands grouped on the value axis once the figures reach them (cost in currency units)
+    largest = max((abs(v) for s in chart.series for v in s.values), default=0)
+    value_format = "#,##0" if largest >= 1000 else "General"
     # a small whole-number range (scores 0 to 5) is read in whole steps
     span = (chart.y_max - chart.y_min) if chart.y_max is not None and chart.y_min is not None else None
     unit = '<c:majorUnit val="1"/>' if span is not None and span <= 10 and span == int(span) else ""
@@ -426,7 +431,7 @@ def _axes_xml(chart: Chart, lang: str) -> str:
         '<c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>'
         f'<c:valAx><c:axId val="{_AX_VAL}"/><c:scaling>{scaling}</c:scaling><c:delete val="0"/><c:axPos val="{val_pos}"/>'
         '<c:majorGridlines><c:spPr><a:ln w="6350">' + _fill("E0E0E0") + '</a:ln></c:spPr></c:majorGridlines>'
-        f'{y_title}<c:numFmt formatCode="General" sourceLinked="1"/><c:majorTickMark val="out"/>'
+        f'{y_title}<c:numFmt formatCode="{value_format}" sourceLinked="0"/><c:majorTickMark val="out"/>'
         f'<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>{line}<c:crossAx val="{_AX_CAT}"/>'
         f'<c:crosses val="autoZero"/><c:crossBetween val="between"/>{unit}</c:valAx>'
     )
@@ -483,7 +488,8 @@ def drawing_xml(rid: str, drawing_id: int, chart: Chart, width_twips: int) -> st
         width = int(width * 0.8)
         height = int(width * 0.6)
     else:
-        height = int(width * (0.62 if chart.horizontal and len(chart.categories) > 6 else 0.5))
+        # more categories: room for their (turned) labels below the plot
+        height = int(width * (0.62 if len(chart.categories) > 6 else 0.5))
     name = f"Chart {drawing_id}"
     descr = f' descr="{_esc(chart.title)}"' if chart.title else ""
     return (
