@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
@@ -143,14 +144,14 @@ def test_word_package_declares_charts_and_their_workbooks():
             assert f'Target="charts/prdkit-chart{n}.xml"' in rels
             chart_rels = package.read(f"word/charts/_rels/prdkit-chart{n}.xml.rels").decode()
             assert f"../embeddings/prdkit-chart{n}.xlsx" in chart_rels
-            # the embedded workbook holds the same figures where the chart's formulas point
-            with zipfile.ZipFile(io.BytesIO(package.read(f"word/embeddings/prdkit-chart{n}.xlsx"))) as book:
-                sheet = etree.fromstring(book.read("xl/worksheets/sheet1.xml"))
+            # the embedded workbook (Word's "Edit Data") holds the same figures where the formulas point
+            sheet = openpyxl.load_workbook(io.BytesIO(package.read(f"word/embeddings/prdkit-chart{n}.xlsx")))["Sheet1"]
             chart = read_chart(package.read(f"word/charts/prdkit-chart{n}.xml"))
-            ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-            cells = {c.get("r"): (c.findtext(f"{ns}v") or c.findtext(f"{ns}is/{ns}t")) for c in sheet.iter(f"{ns}c")}
-            assert [cells[f"A{r + 2}"] for r in range(len(chart["categories"]))] == chart["categories"]
-            assert [float(cells[f"B{r + 2}"]) for r in range(len(chart["categories"]))] == chart["series"][0][2]
+            rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+            assert rows[0][1:] == [name for _, name, _ in chart["series"]]
+            assert [row[0] for row in rows[1:]] == chart["categories"]
+            for column, (_, _, values) in enumerate(chart["series"], 1):
+                assert [row[column] for row in rows[1:]] == values
         ids = re.findall(r'<wp:docPr id="(\d+)"', package.read("word/document.xml").decode())
         assert len(ids) == 3 and len(set(ids)) == 3
 

@@ -517,7 +517,7 @@ def workbook_bytes(chart: Chart) -> bytes:
     header = [""] + [s.name or (chart.title if chart.kind == "pie" else f"{s.kind} {i + 1}") for i, s in enumerate(chart.series)]
     rows = [header] + [[c] + [s.values[r] for s in chart.series] for r, c in enumerate(chart.categories)]
     sheet_rows = "".join(
-        f'<row r="{r + 1}">' + "".join(_cell(f"{_column(c)}{r + 1}", v) for c, v in enumerate(row)) + "</row>"
+        f'<row r="{r + 1}">' + "".join(_cell(f"{_column(c)}{r + 1}", v) for c, v in enumerate(row) if v != "") + "</row>"
         for r, row in enumerate(rows)
     )
     ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
