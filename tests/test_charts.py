@@ -15,6 +15,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from hypothesis import given, settings, strategies as st
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
@@ -23,7 +24,7 @@ from prdkit.generate import new_answers
 from prdkit.presets import all_presets, get_preset
 from prdkit.render import RenderOptions, render_outputs
 from prdkit.word import DocMeta, markdown_to_docx
-from prdkit.word.charts import MermaidError, parse_mermaid, parse_mermaid_strict
+from prdkit.word.charts import MermaidError, chart_space_xml, number_text, parse_mermaid, parse_mermaid_strict
 
 from lo import docx_to_pdf, pdf_text
 
@@ -295,3 +296,46 @@ def test_no_payback_charts_the_net_benefit_instead(lang):
     assert list(traffic.series[0].values) == expected
     assert ("月净收益" if lang == "zh" else "Net monthly benefit") in traffic.title
     assert docx_charts(outputs["prd.docx"])[2]["series"][0][2] == expected
+
+
+_PIECES = ["xychart-beta", "xychart", "pie", "showData", "horizontal", "title", "x-axis", "y-axis", "bar", "line",
+           "[", "]", ",", "-->", '"', "'", ":", ";", "\n", " ", "%%", "---", "accTitle:", "1", "-2.5", ".5", "+3",
+           "a", "名", "&", "<", "{", "}", "\t", "\r\n", "1e5", "NaN"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_any_mermaid_text_is_a_chart_or_stays_code(pieces):
+    """Whatever a block holds, the parser answers a chart or None, and the chart part validates."""
+    source = "".join(pieces)
+    chart = parse_mermaid(source)
+    if chart is not None:
+        root = etree.fromstring(chart_space_xml(chart, "zh", None, "Noto Sans CJK SC", "rId1").encode("utf-8"))
+        assert chart_schema().validate(root), chart_schema().error_log
+        assert all(len(s.values) == len(chart.categories) for s in chart.series)
+
+
+_LABEL = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+_VALUE = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).map(lambda v: round(v, 4))
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=_LABEL, labels=st.lists(_LABEL, min_size=1, max_size=6), data=st.data())
+def test_written_numbers_read_back_exactly(title, labels, data):
+    """The numbers a template writes come back unchanged; text with a quote or a line break is refused, never misread."""
+    bars = data.draw(st.lists(_VALUE, min_size=len(labels), max_size=len(labels)))
+    lines = data.draw(st.lists(_VALUE, min_size=len(labels), max_size=len(labels)))
+    source = ("xychart-beta\n"
+              f'  title "{title}"\n'
+              "  x-axis [" + ", ".join(f'"{label}"' for label in labels) + "]\n"
+              "  bar [" + ", ".join(number_text(v) for v in bars) + "]\n"
+              '  line "Target" [' + ", ".join(number_text(v) for v in lines) + "]\n")
+    chart = parse_mermaid(source)
+    clean = all('"' not in t and "\n" not in t and "\r" not in t for t in [title, *labels])
+    if not clean:
+        assert chart is None or (chart.title, chart.categories) != (title.strip(), tuple(l.strip() for l in labels))
+        return
+    assert chart is not None, source
+    assert chart.title == title.strip()
+    assert [list(s.values) for s in chart.series] == [bars, lines]
+    assert chart.categories == tuple(label.strip() for label in labels)
