@@ -343,14 +343,14 @@ def _column(index: int) -> str:
     return name
 
 
-def _rich(text: str, size: int, lang: str, bold: bool = False) -> str:
+def _rich(text: str, size: int, lang: str, bold: bool = False, fonts: str = "") -> str:
     b = ' b="1"' if bold else ' b="0"'
-    return (f'<c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="{size}"{b}/></a:pPr>'
-            f'<a:r><a:rPr lang="{lang}" sz="{size}"{b}/><a:t>{_esc(text)}</a:t></a:r></a:p></c:rich></c:tx>')
+    return (f'<c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="{size}"{b}>{fonts}</a:defRPr></a:pPr>'
+            f'<a:r><a:rPr lang="{lang}" sz="{size}"{b}>{fonts}</a:rPr><a:t>{_esc(text)}</a:t></a:r></a:p></c:rich></c:tx>')
 
 
-def _title_xml(text: str, size: int, lang: str, bold: bool = False) -> str:
-    return f'<c:title>{_rich(text, size, lang, bold)}<c:overlay val="0"/></c:title>'
+def _title_xml(text: str, size: int, lang: str, bold: bool = False, fonts: str = "") -> str:
+    return f'<c:title>{_rich(text, size, lang, bold, fonts)}<c:overlay val="0"/></c:title>'
 
 
 def _str_ref(ref: str, items: tuple[str, ...]) -> str:
@@ -406,7 +406,7 @@ def _series_xml(chart: Chart, index: int, series: Series) -> str:
 _AX_CAT, _AX_VAL = 500100, 500200
 
 
-def _axes_xml(chart: Chart, lang: str) -> str:
+def _axes_xml(chart: Chart, lang: str, fonts: str) -> str:
     cat_pos, val_pos = ("l", "b") if chart.horizontal else ("b", "l")
     scaling = '<c:orientation val="minMax"/>'
     if chart.y_max is not None:
@@ -414,8 +414,8 @@ def _axes_xml(chart: Chart, lang: str) -> str:
     if chart.y_min is not None:
         scaling += f"<c:min val=\"{number_text(chart.y_min)}\"/>"
     cat_orientation = "maxMin" if chart.horizontal else "minMax"  # first category on top, as Mermaid draws it
-    x_title = _title_xml(chart.x_title, 1000, lang) if chart.x_title else ""
-    y_title = _title_xml(chart.y_title, 1000, lang) if chart.y_title else ""
+    x_title = _title_xml(chart.x_title, 1000, lang, fonts=fonts) if chart.x_title else ""
+    y_title = _title_xml(chart.y_title, 1000, lang, fonts=fonts) if chart.y_title else ""
     line = '<c:spPr><a:ln w="9525">' + _fill("BFBFBF") + "</a:ln></c:spPr>"
     # thousands grouped on the value axis once the figures reach them (cost in currency units)
     largest = max((abs(v) for s in chart.series for v in s.values), default=0)
@@ -441,6 +441,8 @@ def chart_space_xml(chart: Chart, lang: str = "en", latin_font: str | None = Non
                     workbook_rid: str | None = None) -> str:
     """The chart part (word/charts/chartN.xml) for a chart."""
     lang_tag = "zh-CN" if lang == "zh" else "en-US"
+    fonts = (f'<a:latin typeface="{_esc(latin_font)}"/>' if latin_font else "") + (
+        f'<a:ea typeface="{_esc(east_asian_font)}"/>' if east_asian_font else "")
     plot: list[str] = []
     if chart.kind == "pie":
         plot.append('<c:pieChart><c:varyColors val="1"/>' + _series_xml(chart, 0, chart.series[0])
@@ -457,16 +459,11 @@ def chart_space_xml(chart: Chart, lang: str = "en", latin_font: str | None = Non
             plot.append('<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>'
                         + "".join(_series_xml(chart, i, s) for i, s in lines)
                         + f'<c:marker val="1"/>{axes}</c:lineChart>')
-        plot.append(_axes_xml(chart, lang_tag))
+        plot.append(_axes_xml(chart, lang_tag, fonts))
     legend = ""
     if chart.kind == "pie" or len(chart.series) > 1:
         legend = f'<c:legend><c:legendPos val="{"r" if chart.kind == "pie" else "b"}"/><c:overlay val="0"/></c:legend>'
-    fonts = ""
-    if latin_font:
-        fonts += f'<a:latin typeface="{_esc(latin_font)}"/>'
-    if east_asian_font:
-        fonts += f'<a:ea typeface="{_esc(east_asian_font)}"/>'
-    title = (_title_xml(chart.title, 1200, lang_tag, bold=True) + '<c:autoTitleDeleted val="0"/>') if chart.title \
+    title = (_title_xml(chart.title, 1200, lang_tag, bold=True, fonts=fonts) + '<c:autoTitleDeleted val="0"/>') if chart.title \
         else '<c:autoTitleDeleted val="1"/>'
     external = f'<c:externalData r:id="{workbook_rid}"><c:autoUpdate val="0"/></c:externalData>' if workbook_rid else ""
     return (
@@ -564,8 +561,10 @@ def mermaid_fence(writer: "BodyWriter", token) -> str | None:
     name = f"prdkit-chart{number}"  # a prefix of its own: a reference .docx may hold charts already
     rid = f"rIdPrdkitChart{number}"
     sheet = writer.sheet
+    # Chinese charts set Latin text in the CJK font too, so "（CNY）" is spaced as one line of type
+    latin = sheet.cjk_font if writer.lang == "zh" else None
     writer.extra_parts += [
-        ExtraPart(f"charts/{name}.xml", chart_space_xml(chart, writer.lang, None, sheet.cjk_font, "rId1"),
+        ExtraPart(f"charts/{name}.xml", chart_space_xml(chart, writer.lang, latin, sheet.cjk_font, "rId1"),
                   CT_CHART, REL_CHART, rid),
         ExtraPart(f"charts/_rels/{name}.xml.rels",
                   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
