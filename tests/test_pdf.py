@@ -125,3 +125,15 @@ def test_each_conversion_has_its_own_profile(tmp_path):
     profiles = [line for line in log.read_text().splitlines() if line.startswith("-env:UserInstallation=file://")]
     assert len(profiles) == 2 and profiles[0] != profiles[1]
     assert "--headless" in log.read_text()
+
+
+def test_several_files_convert_side_by_side(tmp_path):
+    """Parallel renders each run their own LibreOffice (own profile), so none blocks another."""
+    require_soffice()
+    folders = [new_folder(tmp_path, "en", "agent-assistant"), new_folder(tmp_path, "zh", "llm-recommender")]
+    result = run_prdkit("render", *(f / "answers.yaml" for f in folders), "--format", "pdf,checklist", timeout=400)
+    assert result.returncode == 0, result.stderr
+    assert "rendered 2 of 2" in result.stdout
+    assert "Workplace assistant bot" in pdf_text(folders[0] / "prd.pdf")
+    assert "好物推荐理由" in pdf_text(folders[1] / "prd.pdf")
+    assert all((f / "launch-checklist.pdf").read_bytes().startswith(b"%PDF") for f in folders)
