@@ -414,6 +414,7 @@ def _axes_xml(chart: Chart, lang: str, fonts: str) -> str:
     if chart.y_min is not None:
         scaling += f"<c:min val=\"{number_text(chart.y_min)}\"/>"
     cat_orientation = "maxMin" if chart.horizontal else "minMax"  # first category on top, as Mermaid draws it
+    value_crosses = "max" if chart.horizontal else "autoZero"  # … and the value axis still at the bottom
     x_title = _title_xml(chart.x_title, 1000, lang, fonts=fonts) if chart.x_title else ""
     y_title = _title_xml(chart.y_title, 1000, lang, fonts=fonts) if chart.y_title else ""
     line = '<c:spPr><a:ln w="9525">' + _fill("BFBFBF") + "</a:ln></c:spPr>"
@@ -433,7 +434,7 @@ def _axes_xml(chart: Chart, lang: str, fonts: str) -> str:
         '<c:majorGridlines><c:spPr><a:ln w="6350">' + _fill("E0E0E0") + '</a:ln></c:spPr></c:majorGridlines>'
         f'{y_title}<c:numFmt formatCode="{value_format}" sourceLinked="0"/><c:majorTickMark val="out"/>'
         f'<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>{line}<c:crossAx val="{_AX_CAT}"/>'
-        f'<c:crosses val="autoZero"/><c:crossBetween val="between"/>{unit}</c:valAx>'
+        f'<c:crosses val="{value_crosses}"/><c:crossBetween val="between"/>{unit}</c:valAx>'
     )
 
 
