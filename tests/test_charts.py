@@ -339,3 +339,15 @@ def test_written_numbers_read_back_exactly(title, labels, data):
     assert chart.title == title.strip()
     assert [list(s.values) for s in chart.series] == [bars, lines]
     assert chart.categories == tuple(label.strip() for label in labels)
+
+
+def test_horizontal_bars_read_top_down():
+    source = 'xychart-beta horizontal\n  x-axis "Team" [alpha, beta, gamma]\n  bar [10, 20, 30]\n'
+    data = markdown_to_docx(f"# T\n\n```mermaid\n{source}```\n", DocMeta(title="T", lang="en"))
+    (chart,) = docx_charts(data)
+    assert chart["categories"] == ["alpha", "beta", "gamma"] and chart["series"][0][2] == [10, 20, 30]
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        root = etree.fromstring(package.read("word/charts/prdkit-chart1.xml"))
+    assert root.find(f".//{C}barDir").get("val") == "bar"
+    assert root.find(f".//{C}catAx/{C}scaling/{C}orientation").get("val") == "maxMin"  # alpha on top
+    assert root.find(f".//{C}valAx/{C}crosses").get("val") == "max"  # values along the bottom
