@@ -201,7 +201,7 @@ def write_documents(answers: AnswersFile, folder: Path, formats: Iterable[str] =
         apply_history(revised, rows or history)
         fresh = render_prd_markdown(revised, env, advice=compute_advice(revised, options.catalog))
         outcome = None
-        if "md" in formats or "docx" in formats:
+        if {"md", "docx", "pdf"} & set(formats):
             base_raw = target.read(f"{STATE_DIR}/{BASE_NAME}")
             base = None
             if base_raw is not None:
@@ -270,6 +270,10 @@ def render_many(files: list[Path], out_dir: Path | None, formats: str, templates
                 reference_docx: Path | None, cjk_font: str | None, force: bool) -> int:
     """Render each answers file; one file's failure is reported and the others go on."""
     chosen = parse_formats(formats)
+    if "pdf" in chosen:  # before anything is rendered: without LibreOffice nothing is written
+        from .pdf import require_soffice
+
+        require_soffice()
     if reference_docx is not None and reference_docx.is_dir():
         raise UserError(f"--reference-docx: {reference_docx}: is a folder; give a Word .docx or .dotx file")
     if reference_docx is not None and not reference_docx.is_file():

@@ -20,7 +20,8 @@ from .bank import Bank, Question, load_bank
 from .errors import UserError
 from .resources import load_data, templates_dir
 
-FORMATS = ("md", "docx", "checklist")
+FORMATS = ("md", "docx", "checklist")  # what a render writes unless told otherwise
+KNOWN_FORMATS = (*FORMATS, "pdf")  # pdf only when asked: it needs LibreOffice and takes seconds
 # Shown in the document-information table at the top, not again in section 1.
 COVER_QUESTIONS = {"project_name", "owner", "business_line", "version", "status", "doc_date"}
 LONG_TYPES = {"multiline", "list", "records"}
@@ -451,27 +452,35 @@ def render_outputs(answers: AnswersFile, options: RenderOptions, env=None, bank:
     else:
         prd_md = prd_markdown
     outputs: dict[str, str | bytes] = {}
-    if "md" in options.formats or "docx" in options.formats:
+    pdf = "pdf" in options.formats
+    if "md" in options.formats or "docx" in options.formats or pdf:
         outputs["prd.md"] = prd_md
     checklist_md = None
-    if "checklist" in options.formats:
+    if "checklist" in options.formats or pdf:
         checklist_md = _checklist_markdown(answers, bank)
-        if checklist_md is not None:
+        if checklist_md is not None and "checklist" in options.formats:
             outputs["launch-checklist.md"] = checklist_md
-    if "docx" in options.formats:
+    if "docx" in options.formats or pdf:
         from .word import markdown_to_docx
 
+        docx: dict[str, bytes] = {}
         if prd_docx:
-            outputs["prd.docx"] = markdown_to_docx(
+            docx["prd.docx"] = markdown_to_docx(
                 prd_md, doc_meta(answers, bank), cjk_font=options.cjk_font,
                 reference_docx=options.reference_docx, warn=options.warn,
             )
         if checklist_md is not None:
             title = text("checklist_title", answers.lang).replace("{name}", document_info(answers, bank).title)
-            outputs["launch-checklist.docx"] = markdown_to_docx(
+            docx["launch-checklist.docx"] = markdown_to_docx(
                 checklist_md, doc_meta(answers, bank, "checklist", title), cjk_font=options.cjk_font,
                 reference_docx=options.reference_docx, warn=options.warn,
             )
+        if "docx" in options.formats:
+            outputs.update(docx)
+        if pdf:
+            from .pdf import docx_to_pdf
+
+            outputs.update(docx_to_pdf(docx))
     return outputs
 
 
@@ -498,7 +507,7 @@ def render_documents(answers: AnswersFile, out_dir: Path, options: RenderOptions
 
 def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
     items = [v.strip() for v in (value.split(",") if isinstance(value, str) else value) if v.strip()]
-    unknown = [v for v in items if v not in FORMATS]
+    unknown = [v for v in items if v not in KNOWN_FORMATS]
     if unknown or not items:
-        raise UserError(f"--format: unknown format {', '.join(unknown) or '(none)'}; use a comma-separated list of {', '.join(FORMATS)}")
+        raise UserError(f"--format: unknown format {', '.join(unknown) or '(none)'}; use a comma-separated list of {', '.join(KNOWN_FORMATS)}")
     return tuple(items)

@@ -17,7 +17,7 @@ def _folder(value: str | None) -> Path | None:
 @click.command("render")
 @click.argument("answers_files", metavar="ANSWERS...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", callback=lambda ctx, param, value: _folder(value), help="Output folder (default: the answers file's folder).")
-@click.option("--format", "formats", default="md,docx,checklist", show_default=True, help="Comma-separated: md, docx, checklist.")
+@click.option("--format", "formats", default="md,docx,checklist", show_default=True, help="Comma-separated: md, docx, checklist, pdf (pdf through LibreOffice, when installed).")
 @click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False), help="Your own template folder; files there replace the shipped ones.")
 @click.option("--reference-docx", type=click.Path(path_type=Path), help="A .docx whose styles, header and footer the Word output uses.")
 @click.option("--cjk-font", default=None, help="East Asian font of the Word output [default: Microsoft YaHei, or the reference's own].")

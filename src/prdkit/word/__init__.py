@@ -7,6 +7,7 @@ Word file, so one template feeds both and a user's template override changes bot
     stylesheet.py  the styles a document is written with: prdkit's own (data/word/)
     reference.py   … or a company's .docx (--reference-docx)
     body.py        markdown-it-py tokens → body XML, with a stylesheet (and the cover)
+    charts.py      ```mermaid pie / xychart-beta blocks → DrawingML chart parts (a fence handler)
     package.py     zip parts, content types and relationships, from a body and a stylesheet
 
 The imports go one way: wml ← stylesheet ← reference ← package, stylesheet ← body ← package,
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from .body import Body, BodyWriter, ExtraPart, FenceHandler, cover_xml
+from .charts import mermaid_fence
 from .package import build_package
 from .stylesheet import CJK_FONT, Stylesheet
 from .wml import DocMeta, ReferenceDocxError, clean, clean_text
@@ -67,7 +69,8 @@ def markdown_to_docx(markdown: str, meta: DocMeta, *, cjk_font: str | None = Non
     markdown, dropped = clean_text(markdown)
     tokens = _parser().parse(markdown)
     title = clean(document_title(tokens, meta.title))
-    writer = BodyWriter(sheet, fence_handlers)
+    # ```mermaid pie and xychart-beta blocks become native charts (charts.py); others stay code
+    writer = BodyWriter(sheet, {"mermaid": mermaid_fence, **(fence_handlers or {})})
     writer.write(tokens)
     body = writer.body()
     body.xml = cover_xml(meta, title, sheet, writer) + body.xml
