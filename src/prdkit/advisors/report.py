@@ -49,12 +49,18 @@ def print_advice(advice: Mapping[str, Any], lang: str, console=None) -> None:
 
     models = advice["models"]
     table = Table(title="模型建议清单" if zh else "Model shortlist", title_justify="left")
-    for col in (("模型", "Model"), ("方式", "Access"), ("上下文", "Context"), ("价格 入/出 每百万", "Price in/out per 1M"), ("理由", "Why")):
+    for col in (("名次", "Rank"), ("模型", "Model"), ("方式", "Access"), ("上下文", "Context"), ("价格", "Price"), ("理由", "Why")):
         table.add_column(col[0] if zh else col[1], overflow="fold")
     for m in models["shortlist"]:
         price = m["price"]
-        price_text = f"{_fmt(price['input'])} / {_fmt(price['output'])} {price['currency']} ({price.get('as_of', '')})" if price else ("自建" if zh else "self-hosted")
-        table.add_row(m["name"], m["access"], _fmt(m["context_tokens"]), price_text, m["reason"])
+        if price and price.get("per_image") is not None:
+            price_text = f"{_fmt(price['per_image'])} {price['currency']}{'/张' if zh else ' per image'} ({price.get('as_of', '')})"
+        elif price:
+            price_text = f"{_fmt(price['input'])} / {_fmt(price['output'])} {price['currency']}{' 每百万 tokens' if zh else ' per 1M tokens'} ({price.get('as_of', '')})"
+        else:
+            price_text = ("自建" if zh else "self-hosted") if m["access"] == "open_weights" else ("未知" if zh else "not known")
+        access = "API" if m["access"] == "api" else ("开源权重" if zh else "open weights")
+        table.add_row(str(m["rank"]), m["name"], access, _fmt(m["context_tokens"]), price_text, m["reason"])
     console.print(table)
 
     cost = advice["cost"]
