@@ -137,7 +137,9 @@ def scenario_fit(answers: Mapping[str, Any], lang: str) -> dict[str, Any]:
     if latency is not None:
         if latency < 1:
             score, reason = 1, say(lang, "P95 {l} 秒的要求低于一次大模型调用的典型耗时，只能离线生成或缓存。", "A {l} s P95 is below a typical LLM call; only offline generation or a cache can meet it.", l=latency)
-            blocking.append(("scenario.latency_p95_s", say(lang, "延迟要求 {l} 秒无法在线调用大模型满足。", "A {l} s latency target cannot be met by calling an LLM in-line.", l=latency)))
+            # offline generation behind a workflow and a cache is the way round it; without one it blocks
+            if "workflow" not in set(get(answers, "solution.paths", []) or []):
+                blocking.append(("scenario.latency_p95_s", say(lang, "延迟要求 {l} 秒无法在线调用大模型满足。", "A {l} s latency target cannot be met by calling an LLM in-line.", l=latency)))
         elif latency < 2:
             score, reason = 3, say(lang, "延迟要求较紧，需要小模型、流式输出或缓存。", "Tight latency: a small model, streaming or a cache is needed.")
         else:
@@ -150,7 +152,8 @@ def scenario_fit(answers: Mapping[str, Any], lang: str) -> dict[str, Any]:
     # economics and volume, from the cost advisor
     cost = cost_and_roi(answers, lang)
     economics: list[str] = []
-    if cost.get("available"):
+    # economics count only when a gain is estimated: with none, the cost section says so itself
+    if cost.get("available") and cost["manual_saving_monthly"] > 0:
         currency = cost["currency"]
         if cost["net_monthly"] <= 0:
             economics.append(say(lang, "月净收益为 {n:,.0f} {c}，无法回本", "the net monthly benefit is {n:,.0f} {c}, so it never pays back",
