@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 from prdkit.advisors import advise, load_catalog
 from prdkit.advisors.cost import cost_and_roi
-from prdkit.advisors.evaluation import evaluation_plan, sample_size, zero_failure_size
+from prdkit.advisors.evaluation import evaluation_plan, metric_size, sample_size, wilson_half_width, zero_failure_size
 from prdkit.advisors.findings import consistency_findings
 from prdkit.advisors.scenario_fit import scenario_fit
 from prdkit.advisors.solution_path import solution_path
@@ -50,26 +50,39 @@ def test_cost_split_per_request_and_per_user():
     assert c["within_budget"] is False  # budget 400 < 493.5
 
 
-def test_self_hosting_break_even_and_payback():
+def test_self_hosting_alternative_and_payback():
     c = cost_and_roi(cost_answers(), "en")
     s = c["self_hosted"]
-    # 12M output tokens / 2,592,000 s = 4.6 tok/s; one GPU serves 100 x 50% = 50 tok/s -> 1 GPU
-    assert s["gpus"] == 1
+    # API deployment: the GPU figures are an alternative. Each request: 2 calls x 200 output tokens / 100 tok/s = 4 GPU-s
+    # (no prefill throughput given, so prefill is not counted). Peak hour 10% of 1,000 = 100 requests -> 0.0278/s
+    # -> 0.111 GPUs busy, 0.222 at 50% utilisation -> 1 replica of 1 GPU; no availability target -> no spare.
+    assert s["gpu_seconds_per_request"] == 4
+    assert s["busy_gpus_at_peak"] == pytest.approx(100 / 3600 * 4)
+    assert s["gpus"] == 1 and s["spare_replicas"] == 0
     assert s["gpu_monthly"] == 1440.0  # 720 h x $2
-    # one GPU carries 100 x 0.5 x 2,592,000 / (200 x 2) = 324,000 requests a month
-    assert s["requests_per_gpu_month"] == 324_000
-    # break-even: 1,440 / 0.00645 = 223,255.8 -> 223,256 requests a month, 7,442 a day
-    assert s["break_even_monthly_requests"] == 223_256
-    assert s["break_even_daily_requests"] == 7_442
+    # one replica carries 1 x 50% x 3,600 s / 10% peak share / 4 GPU-s = 4,500 requests a day, 135,000 a month
+    assert s["requests_per_replica_month"] == pytest.approx(135_000)
+    # the API bill for those 135,000 requests is 135,000 x 0.00645 = 870.75 < 1,440: self-hosting never pays
+    assert s["break_even_monthly_requests"] is None and s["cheaper"] == "api"
     # one-off: 5,000 + 1,000 labels x $2 = 7,000
     assert c["oneoff"]["total"] == 7000.0
-    # saving: 30,000 x 40% x $0.5 = 6,000; net = 6,000 - 493.5 = 5,506.5; payback 7,000 / 5,506.5 = 1.27
+    # saving: 30,000 x 40% x $0.5 = 6,000; net = 6,000 - 493.5 = 5,506.5; payback 7,000 / 5,506.5 = 1.27121..., unrounded
     assert c["manual_saving_monthly"] == 6000.0
     assert c["net_monthly"] == 5506.5
-    assert c["payback_months"] == 1.3
+    assert c["payback_months"] == pytest.approx(7000 / 5506.5, rel=1e-12)
     half, double = c["sensitivity"]
     assert half["monthly_requests"] == 15_000 and double["monthly_requests"] == 60_000
     assert double["api_monthly"] == pytest.approx(387.0)
+
+
+def test_break_even_when_one_gpu_carries_enough():
+    # 10x the decode speed: one replica carries 1,350,000 requests a month, whose API bill (8,707.5) exceeds 1,440
+    c = cost_and_roi(cost_answers(cost__gpu_tokens_per_s=1000), "en")
+    s = c["self_hosted"]
+    assert s["requests_per_replica_month"] == pytest.approx(1_350_000)
+    # break-even: 1,440 / 0.00645 = 223,255.8 requests a month, 7,441.9 a day
+    assert s["break_even_monthly_requests"] == pytest.approx(1440 / 0.00645)
+    assert s["break_even_daily_requests"] == pytest.approx(1440 / 0.00645 / 30)
 
 
 def test_no_payback_when_benefit_is_not_positive():
@@ -92,33 +105,39 @@ def test_cost_grows_with_traffic(a, b):
     assert c_high["running_monthly"] >= c_low["running_monthly"]
 
 
-@pytest.mark.parametrize("p, margin, expected", [(0.5, 0.05, 385), (0.9, 0.03, 385), (0.9, 0.05, 139), (0.95, 0.02, 457)])
+@pytest.mark.parametrize("p, margin, expected", [(0.5, 0.05, 385), (0.9, 0.03, 385), (0.9, 0.05, 139), (0.85, 0.03, 545)])
 def test_sample_sizes_match_the_reference(p, margin, expected):
     assert sample_size(p, margin) == expected
 
 
-def test_finite_pool_correction_and_zero_failures():
-    # 384.16 / (1 + 383.16 / 1,000) = 277.7 -> 278
-    assert sample_size(0.5, 0.05, pool=1000) == 278
-    # 99% target: zero failures in n items bounds the failure rate at 2.996 / n -> n = 300
-    assert zero_failure_size(0.01) == 300
+def test_no_finite_population_correction_and_exact_zero_failures():
+    # 139 items for a 90% target at +-5 points, whatever the traffic (the old correction gave 127 at 1,000 a month)
+    plan = evaluation_plan({"scenario": {"daily_requests": 1000 / 30}, "evaluation": {"margin": 5, "scenario_set_size": 100,
+                            "metrics": [{"name": "accuracy", "target": 90}]}}, "en")
+    assert plan["metrics"][0]["n_needed"] == 139 and plan["metrics"][0]["method"] == "normal"
+    # 99% target: no failure in n items bounds the failure rate at 1% when 0.99^n <= 0.05:
+    # ln 0.05 / ln 0.99 = 298.07 -> 299 (the rule of three says 300)
+    assert zero_failure_size(0.01) == 299
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.floats(min_value=0.01, max_value=0.99), st.floats(min_value=0.005, max_value=0.2), st.floats(min_value=0.005, max_value=0.2),
-       st.one_of(st.none(), st.integers(min_value=1, max_value=100_000)))
-def test_larger_margin_never_needs_more_items(p, m1, m2, pool):
-    small, large = sorted((m1, m2))
-    assert sample_size(p, large, pool=pool) <= sample_size(p, small, pool=pool)
-    if pool:
-        assert sample_size(p, small, pool=pool) <= pool
+@settings(max_examples=150, deadline=None)
+@given(st.floats(min_value=0.1, max_value=99.9), st.sampled_from(["higher", "lower"]),
+       st.floats(min_value=0.5, max_value=20), st.floats(min_value=0.5, max_value=20), st.sampled_from(["90", "95", "99"]))
+def test_a_tighter_margin_never_needs_fewer_items(target, direction, m1, m2, confidence):
+    tight, loose = sorted((m1, m2))
+    assert metric_size(target, direction, tight, confidence)["n_needed"] >= metric_size(target, direction, loose, confidence)["n_needed"]
 
 
 def test_a_99_percent_target_on_50_items_is_flagged():
     answers = {"evaluation": {"scenario_set_size": 50, "margin": 5, "confidence": "95",
                               "metrics": [{"name": "accuracy", "target": 99, "direction": "higher"}]}}
-    plan = evaluation_plan(answers, "en")
-    assert plan["metrics"][0]["n_needed"] == 300 and plan["metrics"][0]["enough"] is False
+    row = evaluation_plan(answers, "en")["metrics"][0]
+    # q = 1% < 10%: margin 5 x 1% / 10% = 0.5 points; the Wilson interval reaches +-0.5 points at n, not at n - 1
+    assert row["method"] == "wilson_relative" and row["margin_used_pct"] == pytest.approx(0.5)
+    n = row["n_needed"]
+    assert wilson_half_width(0.99, n) <= 0.005 < wilson_half_width(0.99, n - 1)
+    assert n > 1521  # the normal approximation's 1.96^2 x 0.99 x 0.01 / 0.005^2 = 1,521.3 is too optimistic here
+    assert row["enough"] is False
     codes = {f.code for f in consistency_findings(answers, "en")}
     assert "eval_set_too_small" in codes
 
@@ -141,7 +160,7 @@ def test_medical_diagnosis_assistant_needs_a_human():
             knowledge_dependence="domain", data_availability="some", human_in_loop="none", risk_domains=["medical"],
             daily_requests=2000, latency_p95_s=8, rules_feasible="no", traditional_alternative="none")
     assert r["verdict"] == "llm_with_human"
-    assert any("medical" in risk for risk in r["blocking_risks"])
+    assert any("Medical and health" in risk for risk in r["blocking_risks"])
 
 
 def test_pricing_engine_goes_to_rules_or_regression():

@@ -34,10 +34,13 @@ def test_item_set_follows_the_conditions(preset, lang):
     got = ids(applicable_items(answers, lang))
     paths = set(answers["solution"]["paths"])
     public_cn = answers["compliance"]["region"] in ("cn_mainland", "global") and answers["compliance"]["audience"] == "public"
-    assert any(i.startswith("CN-") for i in got) == public_cn
+    assert ("CN-01" in got) == public_cn and ("CN-03" in got) == public_cn
+    in_cn = answers["compliance"]["region"] in ("cn_mainland", "global")
+    # PIPL follows personal data in mainland China whatever the audience
+    assert ("CN-09" in got) == (in_cn and bool(answers["data"].get("personal_data")))
     assert any(i.startswith("RAG-") for i in got) == ("rag" in paths)
     assert any(i.startswith("AGT-") for i in got) == ("agent" in paths)
-    assert any(i.startswith("MM-") for i in got) == ("multimodal" in paths)
+    assert ("MM-01" in got) == ("multimodal" in paths)
     assert ("SEC-LLM06" in got) == ("agent" in paths)
     assert ("SEC-LLM08" in got) == ("rag" in paths)
     metrics = answers["evaluation"]["metrics"]
@@ -46,7 +49,9 @@ def test_item_set_follows_the_conditions(preset, lang):
 
 
 def test_internal_assistant_has_no_filing_items_and_text_bot_no_image_labels():
-    assert not any(i.startswith("CN-") for i in ids(items_for("agent-assistant")))
+    internal = ids(items_for("agent-assistant"))
+    assert not {"CN-01", "CN-02", "CN-03", "CN-08"} & internal
+    assert {"CN-09", "CN-11"} <= internal  # employee data is personal information under PIPL
     assert "MM-02" not in ids(items_for("rag-knowledge-base"))
     assert "MM-02" in ids(items_for("marketing-creative"))
     assert "PLT-01" in ids(items_for("agent-platform"))

@@ -56,6 +56,10 @@ def _pack_files(extra_dirs: Iterable[Path] = ()) -> list[Path]:
 def _check_text(value: Any, where: str) -> None:
     if not isinstance(value, dict) or not all(isinstance(value.get(k), str) and value.get(k) for k in ("zh", "en")):
         raise UserError(f"{where}: needs zh and en text")
+    stray = sorted(str(k) for k in value if k not in ("zh", "en", "q"))
+    if stray:
+        # `{en: at least 2,000 items}` unquoted splits at the comma into a cut text and a stray key
+        raise UserError(f"{where}: unexpected key(s) {', '.join(stray)}: quote text that contains a comma")
 
 
 @lru_cache(maxsize=8)
@@ -81,7 +85,8 @@ def _load(files: tuple[Path, ...]) -> tuple[dict, ...]:
                 raise UserError(f"{where}.category: must be one of {', '.join(CATEGORIES)}")
             if item.get("owner") not in ROLES:
                 raise UserError(f"{where}.owner: must be one of {', '.join(ROLES)}")
-            refs = conditions.references(item.get("when")) + conditions.references(data.get("when"))
+            refs = (conditions.references(item.get("when")) + conditions.references(data.get("when"))
+                    + conditions.references(item.get("gate_when")))
             threshold = item.get("threshold")
             if threshold:
                 _check_text(threshold, f"{where}.threshold")
@@ -139,7 +144,7 @@ def applicable_items(answers: Mapping[str, Any], lang: str, extra_dirs: Iterable
                 category_label=vocab["categories"][raw["category"]][lang],
                 owner=raw["owner"],
                 owner_label=vocab["roles"][raw["owner"]][lang],
-                gate=bool(raw.get("gate", False)),
+                gate=bool(raw.get("gate", False)) or (raw.get("gate_when") is not None and conditions.evaluate(raw["gate_when"], answers)),
                 evidence=raw["evidence"][lang],
             )
             threshold = raw.get("threshold")

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from ._common import get, say
 from .cost import cost_and_roi
 from .evaluation import CN_SAFETY, evaluation_plan, is_public_cn
+from .scenario_fit import scenario_fit
 
 
 @dataclass(frozen=True)
@@ -30,13 +31,24 @@ def consistency_findings(answers: Mapping[str, Any], lang: str) -> list[Finding]
                                  "monthly budget {b:,.0f} {c} is below the computed running cost {r:,.0f} {c}",
                                  b=cost["monthly_budget"], r=cost["running_monthly"], c=cost["currency"])))
 
+    if get(answers, "scenario.human_in_loop") == "review_all" and get(answers, "cost.automation_rate", 0) > 0:
+        found.append(Finding("review_all_with_automation", "cost.automation_rate", "error",
+                             say(lang, "每条结果都经人工审核，却按 {a}% 自动化率计算节省：没有请求能免去人工，请把自动化率设为 0 并填写每请求节省的时间",
+                                 "every result is reviewed by a person, yet savings assume {a}% automation: no request skips the person, so set the automation rate to 0 and give the time saved per request",
+                                 a=get(answers, "cost.automation_rate"))))
+
+    for risk in scenario_fit(answers, lang)["blocking"]:
+        found.append(Finding("blocking_risk", risk["path"], "error",
+                             say(lang, "阻断风险：{m}", "blocking risk: {m}", m=risk["message"])))
+
     plan = evaluation_plan(answers, lang)
     for row in plan["metrics"]:
         if row["enough"] is False:
             found.append(Finding("eval_set_too_small", "evaluation.scenario_set_size", "error",
-                                 say(lang, "指标“{m}”目标 {t}% 需要至少 {n:,} 条评测样本，计划只有 {p:,} 条",
-                                     "metric \"{m}\" with a {t}% target needs at least {n:,} items; the set plans {p:,}",
-                                     m=row["metric"], t=row["target_pct"], n=row["n_needed"], p=row["planned"])))
+                                 say(lang, "指标“{m}”目标 {t}% 需要至少 {n:,} 条{u}，计划只有 {p:,} 条",
+                                     "metric \"{m}\" with a {t}% target needs at least {n:,} {u}; the set plans {p:,} items",
+                                     m=row["metric"], t=row["target_pct"], n=row["n_needed"], p=row["planned"],
+                                     u=(say(lang, "正例", "positive cases") if row["counts"] == "positives" else say(lang, "评测样本", "items")))))
 
     if "rag" in paths and not get(answers, "solution.rag_sources"):
         found.append(Finding("rag_without_sources", "solution.rag_sources", "error",

@@ -7,8 +7,11 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ._common import get, say
+from .cost import cost_and_roi
 
-HIGH_RISK = {"medical", "finance", "legal", "minors"}
+HIGH_RISK = {"medical", "finance", "legal", "minors", "employment"}
+LOW_VOLUME = 200   # requests a day below which an FAQ page or search usually serves as well
+PAYBACK_LIMIT = 12  # months
 GENERATIVE = {"generation", "qa", "dialogue", "image_video"}
 DIMENSIONS = {
     "task_type": ("任务类型", "Task type"),
@@ -25,6 +28,7 @@ VERDICTS = {
     "llm_with_human": ("可以用大模型，但必须有人工把关", "An LLM fits only with a person in the loop"),
     "traditional_ai": ("更适合传统 AI（{kind}）", "Traditional AI fits better ({kind})"),
     "rules": ("更适合规则或模板", "Rules or templates fit better"),
+    "rules_first": ("先用规则或 FAQ 检索，大模型只补长尾", "Rules or FAQ search first; an LLM only for the long tail"),
 }
 TRADITIONAL = {
     "classification": ("分类", "classification"), "regression": ("回归", "regression"),
@@ -52,7 +56,7 @@ def scenario_fit(answers: Mapping[str, Any], lang: str) -> dict[str, Any]:
     rules = get(answers, "scenario.rules_feasible")
     alternative = get(answers, "scenario.traditional_alternative", "none")
     dims: list[dict[str, Any]] = []
-    blocking: list[str] = []
+    blocking: list[tuple[str, str]] = []
     missing: list[str] = []
 
     # task type
@@ -76,7 +80,7 @@ def scenario_fit(answers: Mapping[str, Any], lang: str) -> dict[str, Any]:
         }[tolerance]
         dims.append(_dimension("error_tolerance", table[tolerance], reason, lang))
         if tolerance == "none" and human not in ("review_all", "assist_only"):
-            blocking.append(say(lang, "零容错场景却没有逐条人工审核。", "Errors are unacceptable but no person reviews each result."))
+            blocking.append(("scenario.human_in_loop", say(lang, "零容错场景却没有逐条人工审核。", "Errors are unacceptable but no person reviews each result.")))
     else:
         missing.append("scenario.error_tolerance")
 
@@ -117,14 +121,14 @@ def scenario_fit(answers: Mapping[str, Any], lang: str) -> dict[str, Any]:
         }[data]
         dims.append(_dimension("data", score, reason, lang))
         if data == "none":
-            blocking.append(say(lang, "没有评测数据，无法验收。", "No evaluation data, so nothing can be accepted."))
+            blocking.append(("scenario.data_availability", say(lang, "没有评测数据，无法验收。", "No evaluation data, so nothing can be accepted.")))
 
     high = risks & HIGH_RISK
     if high:
-        names = ", ".join(sorted(high))
+        names = ("、" if lang == "zh" else ", ").join(_risk_label(r, lang) for r in sorted(high))
         dims.append(_dimension("risk_domain", 2, say(lang, "涉及高风险领域（{n}），输出必须经过专业人员复核。", "Touches high-risk domains ({n}); outputs need review by a qualified person.", n=names), lang))
         if human in (None, "none", "spot_check"):
-            blocking.append(say(lang, "高风险领域（{n}）的输出没有逐条人工复核。", "Outputs in a high-risk domain ({n}) are not reviewed one by one.", n=names))
+            blocking.append(("scenario.human_in_loop", say(lang, "高风险领域（{n}）的输出没有逐条人工复核。", "Outputs in a high-risk domain ({n}) are not reviewed one by one.", n=names)))
     elif risks:
         dims.append(_dimension("risk_domain", 3, say(lang, "涉及敏感领域，需要合规评估。", "Touches a sensitive domain; a compliance review is needed."), lang))
     else:
@@ -133,7 +137,9 @@ def scenario_fit(answers: Mapping[str, Any], lang: str) -> dict[str, Any]:
     if latency is not None:
         if latency < 1:
             score, reason = 1, say(lang, "P95 {l} 秒的要求低于一次大模型调用的典型耗时，只能离线生成或缓存。", "A {l} s P95 is below a typical LLM call; only offline generation or a cache can meet it.", l=latency)
-            blocking.append(say(lang, "延迟要求 {l} 秒无法在线调用大模型满足。", "A {l} s latency target cannot be met by calling an LLM in-line.", l=latency))
+            # offline generation behind a workflow and a cache is the way round it; without one it blocks
+            if "workflow" not in set(get(answers, "solution.paths", []) or []):
+                blocking.append(("scenario.latency_p95_s", say(lang, "延迟要求 {l} 秒无法在线调用大模型满足。", "A {l} s latency target cannot be met by calling an LLM in-line.", l=latency)))
         elif latency < 2:
             score, reason = 3, say(lang, "延迟要求较紧，需要小模型、流式输出或缓存。", "Tight latency: a small model, streaming or a cache is needed.")
         else:
@@ -143,19 +149,53 @@ def scenario_fit(answers: Mapping[str, Any], lang: str) -> dict[str, Any]:
             reason += say(lang, "日请求量 {d:,} 次，成本需要重点测算。", " With {d:,} requests a day, cost needs close attention.", d=daily)
         dims.append(_dimension("volume_latency", score, reason, lang))
 
+    # economics and volume, from the cost advisor
+    cost = cost_and_roi(answers, lang)
+    economics: list[str] = []
+    # economics count only when a gain is estimated: with none, the cost section says so itself
+    if cost.get("available") and cost["manual_saving_monthly"] > 0:
+        currency = cost["currency"]
+        if cost["net_monthly"] <= 0:
+            economics.append(say(lang, "月净收益为 {n:,.0f} {c}，无法回本", "the net monthly benefit is {n:,.0f} {c}, so it never pays back",
+                                 n=cost["net_monthly"], c=currency))
+        elif cost["payback_months"] is not None and cost["payback_months"] > PAYBACK_LIMIT:
+            economics.append(say(lang, "回本需要 {m:.1f} 个月，超过 12 个月", "payback takes {m:.1f} months, more than 12", m=cost["payback_months"]))
+        if cost["roi_12_months"] is not None and cost["roi_12_months"] < 0:
+            economics.append(say(lang, "12 个月 ROI 为 {r:.0f}%", "the 12-month ROI is {r:.0f}%", r=cost["roi_12_months"] * 100))
+    low_volume = daily is not None and daily < LOW_VOLUME
+    sep = "；" if lang == "zh" else "; "
+
     # verdict
     kind = None
+    reasons: list[str] = []
     if rules == "mostly" and (determinism == "high" or tolerance in ("low", "none")):
         verdict = "rules"
+        reasons.append(say(lang, "规则能处理大部分请求，且场景要求确定或不容错。", "Rules can handle most of it, and the task needs determinism or tolerates no error."))
     elif alternative and alternative != "none" and not (tasks & GENERATIVE) and (
         not tasks or tasks <= {"classification", "recommendation", "extraction"} or determinism == "high"):
         verdict, kind = "traditional_ai", alternative
+        reasons.append(say(lang, "已有传统模型方案，且任务不需要生成。", "A classic model exists and nothing generative is asked."))
     elif determinism == "high" and rules in ("mostly", "partly") and not (tasks & GENERATIVE):
         verdict = "rules"
+        reasons.append(say(lang, "要求完全一致的输出，且规则能处理其中一部分。", "Identical output is required and rules can take part of it."))
+    elif rules == "mostly" or (rules == "partly" and low_volume and economics):
+        verdict = "rules_first"
+        if rules == "mostly":
+            reasons.append(say(lang, "规则或模板能处理大部分请求。", "Rules or templates can handle most requests."))
+        else:
+            reasons.append(say(lang, "规则或模板能处理一部分请求。", "Rules or templates can handle part of the requests."))
     elif tolerance in ("low", "none") or high:
         verdict = "llm_with_human"
+        reasons.append(say(lang, "错误代价高或涉及高风险领域，需要人工把关。", "Errors are costly or a high-risk domain is involved, so a person must check."))
     else:
         verdict = "llm"
+        reasons.append(say(lang, "任务适合生成式模型，错误可以容忍。", "The task suits a generative model and errors can be tolerated."))
+    if verdict == "rules_first":
+        if low_volume:
+            reasons.append(say(lang, "日请求量只有 {d:,} 次，FAQ 页面或检索就能以很低的成本覆盖。",
+                               "With {d:,} requests a day, an FAQ page or search covers them at a fraction of the cost.", d=daily))
+        if economics:
+            reasons.append(say(lang, "经济上不划算：{e}。", "The economics do not carry it: {e}.", e=sep.join(economics)))
     zh, en = VERDICTS[verdict]
     kind_label = TRADITIONAL.get(kind, (kind, kind))[0 if lang == "zh" else 1] if kind else ""
     average = round(sum(d["score"] for d in dims) / len(dims), 1) if dims else None
@@ -164,19 +204,38 @@ def scenario_fit(answers: Mapping[str, Any], lang: str) -> dict[str, Any]:
         notes.append(say(lang, "已有可用的传统方案（{k}）：建议让它承担{k}，大模型只做它做不到的部分，并在评测中对比两者。",
                          "A classic approach ({k}) exists: let it do the {k} and use the LLM only where it cannot, comparing both in evaluation.",
                          k=TRADITIONAL[alternative][0 if lang == "zh" else 1]))
-    if rules == "partly" and verdict != "rules":
+    if rules == "partly" and verdict not in ("rules", "rules_first"):
         notes.append(say(lang, "部分请求可由规则处理：先走规则，大模型处理长尾，成本和稳定性都更好。",
                          "Rules can take part of the traffic: route those first and keep the LLM for the long tail."))
+    if rules == "mostly" and verdict not in ("rules", "rules_first"):
+        notes.append(say(lang, "规则能处理大部分请求：先上线规则，再用评测证明大模型在剩余部分值得它的成本。",
+                         "Rules can handle most requests: launch them first, then show in evaluation that the LLM earns its cost on the rest."))
+    if economics and verdict != "rules_first":
+        notes.append(say(lang, "按当前测算经济上不成立：{e}。先降低成本或确认收益假设。", "On the current figures the economics do not hold: {e}. Cut the cost or confirm the benefit first.",
+                         e=sep.join(economics)))
+    if low_volume and verdict not in ("rules", "rules_first"):
+        notes.append(say(lang, "日请求量只有 {d:,} 次：对比一下 FAQ 页面或检索是否已经够用。", "Only {d:,} requests a day: check whether an FAQ page or search would already do.", d=daily))
     return {
         "dimensions": dims,
         "average": average,
         "verdict": verdict,
         "verdict_label": (zh if lang == "zh" else en).format(kind=kind_label),
+        "verdict_reasons": reasons,
         "traditional_kind": kind,
-        "blocking_risks": blocking,
+        "blocking_risks": [text for _, text in blocking],
+        "blocking": [{"path": path, "message": text} for path, text in blocking],
         "notes": notes,
         "missing": missing,
     }
+
+
+def _risk_label(value: str, lang: str) -> str:
+    from ..bank import load_bank
+
+    try:
+        return load_bank().question("scenario.risk_domains").choice_label(value, lang)
+    except Exception:  # a value the bank does not know is shown as it is
+        return value
 
 
 def _freshness(value: str | None, lang: str) -> str:
