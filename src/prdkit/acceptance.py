@@ -59,9 +59,18 @@ def record(answers_path: Path, item_ids: Sequence[str], item: str, status: str, 
     when = (now or _dt.datetime.now(_dt.timezone.utc)).astimezone(_dt.timezone.utc).replace(microsecond=0)
     entry = {"item": item, "status": status, "evidence": evidence or "", "by": by, "at": when.isoformat().replace("+00:00", "Z")}
     history.append(entry)
-    header = "# prdkit acceptance history: one record per result, newest last. Do not delete records.\n"
-    write_atomic(history_path(answers_path), header + dump_yaml({"records": history}))
+    _write_history(answers_path, history)
     return entry
+
+
+def _write_history(answers_path: Path, history: Sequence[Mapping[str, Any]]) -> None:
+    header = "# prdkit acceptance history: one record per result, newest last. Do not delete records.\n"
+    write_atomic(history_path(answers_path), header + dump_yaml({"records": list(history)}))
+
+
+def _now(now: _dt.datetime | None = None) -> str:
+    when = (now or _dt.datetime.now(_dt.timezone.utc)).astimezone(_dt.timezone.utc).replace(microsecond=0)
+    return when.isoformat().replace("+00:00", "Z")
 
 
 @dataclass
@@ -120,3 +129,257 @@ def render_report_markdown(title: str, lang: str, items, history: Sequence[Mappi
         label = STATUS_LABELS[rec["status"]][0 if zh else 1]
         lines.append(f"| {cell(rec['item'])} | {label} | {cell(rec.get('evidence', ''))} | {cell(rec.get('by', ''))} | {cell(rec.get('at', ''))} |")
     return "\n".join(lines) + "\n"
+
+
+# Evidence from evaluation results -----------------------------------------------------------
+
+DECISION_LABELS = {
+    "demonstrated": ("已证实达标", "demonstrated"),
+    "met": ("达标", "met"),
+    "not_met": ("未达标", "not met"),
+    "insufficient": ("样本不足", "insufficient"),
+}
+
+
+def decision_label(decision: str, lang: str) -> str:
+    return DECISION_LABELS[decision][0 if lang == "zh" else 1]
+
+
+def normalise(name: Any) -> str:
+    """A metric name compared ignoring case, width, spaces and punctuation."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", str(name)).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+@dataclass
+class Target:
+    """A gate that evaluation results can decide: a PRD metric or a safety test bank."""
+
+    item: str              # the launch-checklist gate it decides
+    kind: str              # "metric" or "bank"
+    name: str              # in the PRD's language
+    direction: str         # higher or lower
+    target_pct: float
+    required: int          # items the PRD's sizing (or the bank's rule) asks for
+    keys: set[str] = field(default_factory=set)
+    plan: dict[str, Any] = field(default_factory=dict)  # the advisor's row for it
+    rate_label: str = ""
+
+
+def _preset_translations() -> dict[str, set[str]]:
+    """Each preset metric's name in one language → its names in both."""
+    from .presets import all_presets
+
+    pairs: dict[str, set[str]] = {}
+    for preset in all_presets():
+        rows = ((preset.raw_answers.get("evaluation") or {}).get("metrics")) or []
+        for row in rows:
+            name = row.get("name") if isinstance(row, dict) else None
+            if isinstance(name, dict) and name.get("zh") and name.get("en"):
+                both = {normalise(name["zh"]), normalise(name["en"])}
+                for key in both:
+                    pairs.setdefault(key, set()).update(both)
+    return pairs
+
+
+def _safety_rules() -> list[dict[str, Any]]:
+    from .resources import load_data
+
+    return load_data(Path(__file__).resolve().parent / "data" / "safety-banks.yaml")["banks"]
+
+
+def acceptance_targets(answers: Mapping[str, Any], lang: str) -> list[Target]:
+    """The gates evidence can decide, with what each needs: every metric of
+    `evaluation.metrics` (its checklist gate GEN-EVAL-n) and, when the PRD's compliance
+    requires them, the safety banks' draws (CN-03, CN-04, CN-05)."""
+    from .advisors.evaluation import evaluation_plan
+
+    plan = evaluation_plan(answers, lang)
+    rows = list(plan.get("metrics") or [])
+    translations = _preset_translations()
+    targets: list[Target] = []
+    metrics = ((answers.get("evaluation") or {}).get("metrics")) or []
+    for index, metric in enumerate(metrics, start=1):
+        name = str(metric.get("name") or "")
+        if metric.get("target") is None or not name:
+            continue
+        row = next((r for r in rows if r.get("metric") == name), None)
+        if row is not None:
+            rows.remove(row)
+        key = normalise(name)
+        targets.append(Target(
+            item=f"GEN-EVAL-{index}", kind="metric", name=name,
+            direction="lower" if metric.get("direction") == "lower" else "higher",
+            target_pct=float(metric["target"]), required=int((row or {}).get("n_needed") or 0),
+            keys={key} | translations.get(key, set()), plan=dict(row or {}),
+        ))
+    banks = plan.get("safety_banks")
+    if banks:
+        for rule in _safety_rules():
+            keys = {normalise(n) for n in rule["names"]} | {normalise(rule["name"]["zh"]), normalise(rule["name"]["en"])}
+            row = next((b for b in banks if normalise(b.get("bank", "")) in keys), {})
+            targets.append(Target(
+                item=rule["item"], kind="bank", name=rule["name"][lang], direction=rule["direction"],
+                target_pct=float(rule["target"]), required=int(rule["draw"]), keys=keys, plan=dict(row),
+                rate_label=rule["rate"][lang],
+            ))
+    # a name that two targets answer to belongs to neither (it would be a guess)
+    seen: dict[str, int] = {}
+    for target in targets:
+        for key in target.keys:
+            seen[key] = seen.get(key, 0) + 1
+    for target in targets:
+        target.keys = {k for k in target.keys if seen[k] == 1} | {normalise(target.name)}
+    return targets
+
+
+def parse_maps(maps: Sequence[str], targets: Sequence[Target]) -> dict[str, Target]:
+    """--map "promptfoo name=PRD metric" → normalised promptfoo name → target."""
+    result: dict[str, Target] = {}
+    for text in maps:
+        source, sep, dest = text.partition("=")
+        if not sep or not source.strip() or not dest.strip():
+            raise UserError(f'--map: {text!r}: expected "name in the results=PRD metric"')
+        target = _find_target(dest, targets)
+        if target is None:
+            raise UserError(f"--map: {dest.strip()!r} is not a metric of this PRD; {_known(targets)}{_closest(dest, targets)}")
+        result[normalise(source)] = target
+    return result
+
+
+def _find_target(name: str, targets: Sequence[Target]) -> Target | None:
+    key = normalise(name)
+    return next((t for t in targets if key and key in t.keys), None)
+
+
+def _known(targets: Sequence[Target]) -> str:
+    metrics = [t.name for t in targets if t.kind == "metric"]
+    banks = [t.name for t in targets if t.kind == "bank"]
+    text = "the PRD's metrics: " + (", ".join(metrics) if metrics else "none (add them under evaluation.metrics)")
+    return text + ("; safety banks: " + ", ".join(banks) if banks else "")
+
+
+def _closest_name(name: str, targets: Sequence[Target]) -> str | None:
+    choices: dict[str, str] = {}
+    for target in targets:
+        for key in sorted(target.keys):
+            choices.setdefault(key, target.name)
+    key = normalise(name)
+    match = difflib.get_close_matches(key, list(choices), n=1, cutoff=0.0) if key and choices else []
+    return choices[match[0]] if match else None
+
+
+def _closest(name: str, targets: Sequence[Target]) -> str:
+    found = _closest_name(name, targets)
+    return f"; closest: {found!r}" if found else ""
+
+
+@dataclass
+class Evidence:
+    target: Target
+    gate: Any               # evalstats.Gate
+    source: Any             # evalresults.EvalResults
+    raw_names: list[str]
+
+
+def match_results(results, targets: Sequence[Target], maps: Mapping[str, Target]) -> list[Evidence]:
+    """Pair each metric of one results file with the PRD's gate; UserError naming the place of
+    the first name that is not the PRD's."""
+    from .evalresults import MetricCounts
+    from .evalstats import judge
+
+    merged: dict[str, tuple[Target, MetricCounts, list[str]]] = {}
+    for raw, counts in results.metrics.items():
+        target = maps.get(normalise(raw)) or _find_target(raw, targets)
+        if target is None:
+            suggestion = _closest_name(raw, targets) or "PRD metric"
+            raise UserError(f"{results.path}: {counts.where}: {raw!r} is not a metric of this PRD{_closest(raw, targets)}; "
+                            f'{_known(targets)}. Rename it in the results or map it: --map "{raw}={suggestion}"')
+        if target.item in merged:
+            into = merged[target.item][1]
+            for key, outcome in counts.outcomes.items():
+                into.add(key, outcome)
+            into.extra_items += counts.extra_items
+            into.extra_passes += counts.extra_passes
+            into.extra_errors += counts.extra_errors
+            merged[target.item][2].append(raw)
+        else:
+            copy = MetricCounts(counts.name, counts.where, dict(counts.outcomes), counts.extra_items, counts.extra_passes, counts.extra_errors)
+            merged[target.item] = (target, copy, [raw])
+    evidence = []
+    for target in targets:
+        if target.item in merged:
+            _, counts, names = merged[target.item]
+            gate = judge(counts.items, counts.passes, counts.errors, target.direction, target.target_pct, target.required)
+            evidence.append(Evidence(target, gate, results, names))
+    return evidence
+
+
+def pct(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def evidence_text(ev: Evidence, source: str, lang: str) -> str:
+    gate = ev.gate
+    zh = lang == "zh"
+    interval = f"{pct(gate.low_pct)}–{pct(gate.high_pct)}"
+    if gate.direction == "higher":
+        core = (f"{gate.items} 条中 {gate.passes} 条通过，{pct(gate.rate_pct)}" if zh
+                else f"{gate.passes} of {gate.items} items passed, {pct(gate.rate_pct)}")
+    else:
+        core = (f"{gate.items} 条中 {gate.counted} 条出现，{pct(gate.rate_pct)}" if zh
+                else f"{gate.counted} of {gate.items} items failed, {pct(gate.rate_pct)}")
+    text = f"{source}{'：' if zh else ': '}{core}" + (f"（95% 区间 {interval}）" if zh else f" (95% interval {interval})")
+    if gate.errors:
+        text += f"；{gate.errors} 条出错" if zh else f"; {gate.errors} errors"
+    return text
+
+
+def import_results(answers_path: Path, answers: Mapping[str, Any], lang: str, files: Sequence[Path], maps: Sequence[str],
+                   by: str, now: _dt.datetime | None = None) -> list[tuple[Evidence, bool]]:
+    """Read every file, judge each gate it covers and append the decisions to acceptance.yaml.
+
+    All files are read and checked before anything is written: a bad file records nothing.
+    A file whose hash is already the newest evidence of a gate adds nothing for that gate
+    (importing twice is importing once); a different file supersedes for the gates it
+    covers. Returns each piece of evidence and whether it was newly recorded."""
+    import os
+
+    from .evalresults import read_results
+    from .evalstats import DECISION_STATUS
+
+    targets = acceptance_targets(answers, lang)
+    mapping = parse_maps(maps, targets)
+    matched = [match_results(read_results(Path(f)), targets, mapping) for f in files]
+    history = load_history(answers_path)
+    latest = {r["item"]: r for r in history}
+    folder = Path(answers_path).resolve().parent
+    at = _now(now)
+    outcome: list[tuple[Evidence, bool]] = []
+    for evidence in matched:
+        for ev in evidence:
+            path = ev.source.path.resolve()
+            relative = os.path.relpath(path, folder)
+            source = relative if not relative.startswith("..") else str(path)
+            if latest.get(ev.target.item, {}).get("sha256") == ev.source.sha256:
+                outcome.append((ev, False))
+                continue
+            gate = ev.gate
+            entry = {
+                "item": ev.target.item, "status": DECISION_STATUS[gate.decision],
+                "evidence": evidence_text(ev, source, lang), "by": by, "at": at,
+                "metric": ev.target.name, "decision": gate.decision, "direction": gate.direction,
+                "target": gate.target_pct, "required": gate.required, "items": gate.items, "passes": gate.passes,
+                "errors": gate.errors, "rate": gate.rate_pct, "low": gate.low_pct, "high": gate.high_pct,
+                "source": source, "sha256": ev.source.sha256, "format": ev.source.format,
+            }
+            if ev.source.run_at:
+                entry["run_at"] = ev.source.run_at
+            history.append(entry)
+            latest[ev.target.item] = entry
+            outcome.append((ev, True))
+    if any(new for _, new in outcome):
+        _write_history(answers_path, history)
+    return outcome
