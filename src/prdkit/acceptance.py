@@ -101,34 +101,69 @@ def verdict(items, history: Sequence[Mapping[str, Any]]) -> Verdict:
     return result
 
 
-def render_report_markdown(title: str, lang: str, items, history: Sequence[Mapping[str, Any]], result: Verdict) -> str:
-    from .mdtext import cell, inline
+def gate_reasons(result: Verdict, history: Sequence[Mapping[str, Any]], lang: str) -> dict[str, str]:
+    """For each failing gate decided by evidence: the metric and its decision, for the verdict."""
+    latest = latest_status(history)
+    reasons = {}
+    for gate in result.failing_gates:
+        rec = latest.get(gate, {})
+        if rec.get("decision") in DECISION_LABELS:
+            reasons[gate] = f"{rec.get('metric', '')}{'：' if lang == 'zh' else ': '}{decision_label(rec['decision'], lang)}"
+    return reasons
+
+
+def render_report_markdown(title: str, lang: str, items, history: Sequence[Mapping[str, Any]], result: Verdict,
+                           answers: Mapping[str, Any] | None = None) -> str:
+    """acceptance-report.md: the verdict, the metrics decided by evidence (table and chart),
+    the safety banks, the hand-checked items, the history and the sign-off table."""
+    from .checklist import ROLES, vocabulary
+    from .render import make_environment
 
     zh = lang == "zh"
     latest = latest_status(history, lang)
-    lines = [f"# {inline(title)}", ""]
-    if result.go:
-        lines.append("**上线结论：可以上线。** 所有门槛项已通过或经批准豁免。" if zh else "**Launch verdict: GO.** Every gate has passed or been waived with evidence.")
-    else:
-        lines.append("**上线结论：暂不能上线。**" if zh else "**Launch verdict: NO-GO.**")
-        if result.failing_gates:
-            lines += ["", ("未通过的门槛项：" if zh else "Failing gates: ") + ", ".join(result.failing_gates)]
-        if result.open_gates:
-            lines += ["", ("尚未验收的门槛项：" if zh else "Open gates: ") + ", ".join(result.open_gates)]
-    head = ("| 编号 | 事项 | 状态 | 证据 | 记录人 | 时间 |" if zh else "| ID | Item | Status | Evidence | By | At |")
-    lines += ["", "## " + ("门槛项" if zh else "Gates"), "", head, "| --- | --- | --- | --- | --- | --- |"]
+    targets = acceptance_targets(answers or {}, lang)
+    covered = {t.item for t in targets}
+    reasons = gate_reasons(result, history, lang)
+    rows = {"metric": [], "bank": []}
+    for target in targets:
+        rec = latest.get(target.item, {})
+        sign = "≥" if target.direction == "higher" else "≤"
+        row = {"item": target.item, "name": target.name, "target": f"{sign} {_fmt(target.target_pct)}%", "target_pct": target.target_pct,
+               "required": target.required, "rate_label": target.rate_label, "plan": target.plan,
+               "figures": False, "decision": "", "source": "", "chart_name": target.name.replace('"', "'").replace("\n", " ")}
+        if rec.get("decision") in DECISION_LABELS:
+            row.update(figures=True, n_items=rec.get("items", 0), errors=rec.get("errors", 0), observed=pct(float(rec.get("rate", 0))),
+                       interval=f"{pct(float(rec.get('low', 0)))}–{pct(float(rec.get('high', 100)))}",
+                       rate=float(rec.get("rate", 0)), low=float(rec.get("low", 0)), high=float(rec.get("high", 100)),
+                       decision=decision_label(rec["decision"], lang), source=rec.get("source", ""), by=rec.get("by", ""), at=rec.get("at", ""))
+        elif rec:
+            row["decision"] = rec.get("status_label", "") + ("（人工记录）" if zh else " (recorded by hand)")
+            row["source"] = rec.get("evidence", "")
+        else:
+            row["decision"] = "尚无结果" if zh else "no results yet"
+        rows[target.kind].append(row)
+    hand = []
     for item in items:
-        if not item.gate:
+        if item.id in covered:
             continue
         rec = latest.get(item.id, {})
-        status = rec.get("status_label") or ("待验收" if zh else "open")
-        lines.append(f"| {item.id} | {cell(item.title)} | {cell(status)} | {cell(rec.get('evidence', ''))} | {cell(rec.get('by', ''))} | {cell(rec.get('at', ''))} |")
-    lines += ["", "## " + ("全部记录" if zh else "History"), "", ("| 编号 | 状态 | 证据 | 记录人 | 时间 |" if zh else "| ID | Status | Evidence | By | At |"),
-              "| --- | --- | --- | --- | --- |"]
-    for rec in history:
-        label = STATUS_LABELS[rec["status"]][0 if zh else 1]
-        lines.append(f"| {cell(rec['item'])} | {label} | {cell(rec.get('evidence', ''))} | {cell(rec.get('by', ''))} | {cell(rec.get('at', ''))} |")
-    return "\n".join(lines) + "\n"
+        hand.append({"item": item, "status": rec.get("status_label") or ("待验收" if zh else "open"),
+                     "evidence": rec.get("evidence", ""), "by": rec.get("by", ""), "at": rec.get("at", "")})
+    vocab = vocabulary()
+    roles = [vocab["roles"][r][lang] for r in ROLES if any(i.owner == r for i in items)]
+    history_rows = [dict(r, status_label=STATUS_LABELS[r["status"]][0 if zh else 1],
+                         decision_label=decision_label(r["decision"], lang) if r.get("decision") in DECISION_LABELS else "")
+                    for r in history]
+    failing = [f"{g} ({reasons[g]})" if g in reasons else g for g in result.failing_gates]
+    return make_environment().get_template("acceptance/acceptance-report.md.j2").render(
+        lang=lang, title=title, go=result.go, failing=failing, open=result.open_gates, waived=result.waived_gates,
+        metrics=rows["metric"], banks=rows["bank"], banks_apply=any(t.kind == "bank" for t in targets),
+        chart=[r for r in rows["metric"] if r["figures"]], hand=hand, history=history_rows, roles=roles,
+    )
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
 
 
 # Evidence from evaluation results -----------------------------------------------------------
