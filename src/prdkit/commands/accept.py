@@ -52,11 +52,11 @@ def command(ctx: click.Context, answers_file: Path, item: str | None, status: st
             label = acceptance.decision_label(gate.decision, lang)
             if zh:
                 line = (f"{ev.target.item} {ev.target.name}：{acceptance.pct(gate.rate_pct)}（95% 区间 {acceptance.pct(gate.low_pct)}–"
-                        f"{acceptance.pct(gate.high_pct)}，{gate.items} 条，所需 {gate.required} 条）→ {label}")
+                        f"{acceptance.pct(gate.high_pct)}，{gate.items:,} 条，所需 {gate.required:,} 条）→ {label}")
                 line += "" if new else "（此文件已导入，未重复记录）"
             else:
                 line = (f"{ev.target.item} {ev.target.name}: {acceptance.pct(gate.rate_pct)} (95% interval {acceptance.pct(gate.low_pct)}–"
-                        f"{acceptance.pct(gate.high_pct)}, {gate.items} items, {gate.required} needed) → {label}")
+                        f"{acceptance.pct(gate.high_pct)}, {gate.items:,} items, {gate.required:,} needed) → {label}")
                 line += "" if new else " (this file was already imported; nothing added)"
             click.echo(line)
     history = acceptance.load_history(answers_file)
