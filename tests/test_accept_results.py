@@ -343,3 +343,27 @@ def test_fixtures_are_real_promptfoo_output():
     assert data["results"]["version"] == 3 and data["metadata"]["promptfooVersion"]
     assert data["config"]["providers"] == ["echo"] or data["config"]["providers"][0] in ("echo", {"id": "echo"})
     assert (FIXTURES / "regenerate.py").is_file() and (FIXTURES / "promptfooconfig.yaml").is_file()
+
+
+def test_the_verdict_judges_recorded_evidence_against_the_prd_as_it_is_now(tmp_path):
+    project = make_project(tmp_path / "p", public=False)
+    record_other_gates(project)
+    assert run_prdkit("accept", project, "--results", FIXTURES / "results-go.json").returncode == 0
+    recorded = load_history(project)
+    data = yaml.safe_load(project.read_text(encoding="utf-8"))
+    data["answers"]["evaluation"]["metrics"][1]["target"] = 95  # Faithfulness: 90% no longer reaches it
+    project.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    stricter = run_prdkit("accept", project)
+    assert stricter.returncode == 1 and "GEN-EVAL-2 (Faithfulness: not met)" in stricter.stdout
+    assert "| GEN-EVAL-2 | Faithfulness | ≥ 95% | 100 | 90.0% |" in (project.parent / "acceptance-report.md").read_text(encoding="utf-8")
+    # reordered metrics: the evidence stays with its metric, never with the gate's new one
+    metrics = data["answers"]["evaluation"]["metrics"]
+    metrics[1]["target"] = 85
+    metrics.insert(0, metrics.pop(2))
+    project.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    reordered = run_prdkit("accept", project)
+    assert reordered.returncode == 1 and "open gates: GEN-EVAL-1, GEN-EVAL-2, GEN-EVAL-3" in reordered.stdout
+    assert load_history(project) == recorded  # the file is never rewritten
+    again = run_prdkit("accept", project, "--results", FIXTURES / "results-go.json")
+    assert again.returncode == 0 and "already imported" not in again.stdout
+    assert "GEN-EVAL-1 Hallucination rate: 4.0%" in again.stdout and len(load_history(project)) == len(recorded) + 3

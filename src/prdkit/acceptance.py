@@ -120,10 +120,10 @@ def render_report_markdown(title: str, lang: str, items, history: Sequence[Mappi
     from .render import make_environment
 
     zh = lang == "zh"
-    latest = latest_status(history, lang)
     targets = acceptance_targets(answers or {}, lang)
+    latest = latest_status(judged_history(history, targets), lang)
     covered = {t.item for t in targets}
-    reasons = gate_reasons(result, history, lang)
+    reasons = gate_reasons(result, judged_history(history, targets), lang)
     rows = {"metric": [], "bank": []}
     for target in targets:
         rec = latest.get(target.item, {})
@@ -131,11 +131,11 @@ def render_report_markdown(title: str, lang: str, items, history: Sequence[Mappi
         row = {"item": target.item, "name": target.name, "target": f"{sign} {_fmt(target.target_pct)}%", "target_pct": target.target_pct,
                "required": target.required, "rate_label": target.rate_label, "plan": target.plan,
                "figures": False, "decision": "", "source": "", "chart_name": target.name.replace('"', "'").replace("\n", " ")}
-        if rec.get("decision") in DECISION_LABELS:
-            row.update(figures=True, n_items=rec.get("items", 0), errors=rec.get("errors", 0), observed=pct(float(rec.get("rate", 0))),
-                       interval=f"{pct(float(rec.get('low', 0)))}–{pct(float(rec.get('high', 100)))}",
-                       rate=float(rec.get("rate", 0)), low=float(rec.get("low", 0)), high=float(rec.get("high", 100)),
-                       decision=decision_label(rec["decision"], lang), source=rec.get("source", ""), by=rec.get("by", ""), at=rec.get("at", ""))
+        gate = _rejudge(rec, target)
+        if gate is not None:
+            row.update(figures=True, n_items=gate.items, errors=gate.errors, observed=pct(gate.rate_pct),
+                       interval=f"{pct(gate.low_pct)}–{pct(gate.high_pct)}", rate=gate.rate_pct, low=gate.low_pct, high=gate.high_pct,
+                       decision=decision_label(gate.decision, lang), source=str(rec.get("source", "")))
         elif rec:
             row["decision"] = rec.get("status_label", "") + ("（人工记录）" if zh else " (recorded by hand)")
             row["source"] = rec.get("evidence", "")
@@ -164,6 +164,47 @@ def render_report_markdown(title: str, lang: str, items, history: Sequence[Mappi
 
 def _fmt(value: float) -> str:
     return f"{value:g}"
+
+
+def _recorded_counts(rec: Mapping[str, Any]) -> tuple[int, int, int] | None:
+    """items, passes, errors of an evidence record, or None when it has none (or they were
+    edited into something that is not counts)."""
+    values = [rec.get(k, 0 if k == "errors" else None) for k in ("items", "passes", "errors")]
+    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in values):
+        return None
+    items, passes, errors = values
+    return (items, passes, errors) if passes + errors <= items else None
+
+
+def _rejudge(rec: Mapping[str, Any], target: "Target"):
+    """The gate of an evidence record judged against the PRD as it is now (its target or eval
+    plan may have changed since the import); None for a record that is not evidence for it."""
+    from .evalstats import judge
+
+    counts = _recorded_counts(rec) if rec.get("decision") in DECISION_LABELS else None
+    if counts is None or (rec.get("metric") and normalise(rec["metric"]) not in target.keys):
+        return None
+    return judge(*counts, target.direction, target.target_pct, target.required)
+
+
+def judged_history(history: Sequence[Mapping[str, Any]], targets: Sequence["Target"]) -> list[dict[str, Any]]:
+    """The history as the verdict reads it: each evidence record decided again against the
+    PRD's current target and eval plan; a record for a metric the gate no longer stands for
+    (the metrics were reordered or renamed) is left out. acceptance.yaml itself is unchanged."""
+    from .evalstats import DECISION_STATUS
+
+    by_item = {t.item: t for t in targets}
+    view = []
+    for rec in history:
+        target = by_item.get(rec["item"])
+        if target is None or rec.get("decision") not in DECISION_LABELS:
+            view.append(dict(rec))
+            continue
+        gate = _rejudge(rec, target)
+        if gate is None:
+            continue
+        view.append(dict(rec, decision=gate.decision, status=DECISION_STATUS[gate.decision], metric=target.name))
+    return view
 
 
 # Evidence from evaluation results -----------------------------------------------------------
@@ -398,7 +439,8 @@ def import_results(answers_path: Path, answers: Mapping[str, Any], lang: str, fi
             path = ev.source.path.resolve()
             relative = os.path.relpath(path, folder)
             source = relative if not relative.startswith("..") else str(path)
-            if latest.get(ev.target.item, {}).get("sha256") == ev.source.sha256:
+            before = latest.get(ev.target.item, {})
+            if before.get("sha256") == ev.source.sha256 and _rejudge(before, ev.target) is not None:
                 outcome.append((ev, False))
                 continue
             gate = ev.gate

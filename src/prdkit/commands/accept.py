@@ -60,7 +60,8 @@ def command(ctx: click.Context, answers_file: Path, item: str | None, status: st
                 line += "" if new else " (this file was already imported; nothing added)"
             click.echo(line)
     history = acceptance.load_history(answers_file)
-    result = acceptance.verdict(items, history)
+    judged = acceptance.judged_history(history, acceptance.acceptance_targets(answers.answers, lang))
+    result = acceptance.verdict(items, judged)
     from ..bank import load_bank
     from ..render import document_info
 
@@ -76,7 +77,7 @@ def command(ctx: click.Context, answers_file: Path, item: str | None, status: st
         write_atomic(folder / "acceptance-report.docx", data)
     except ImportError:
         pass
-    reasons = acceptance.gate_reasons(result, history, lang)
+    reasons = acceptance.gate_reasons(result, judged, lang)
     if result.go:
         click.echo("上线结论：可以上线（GO）" if zh else "Launch verdict: GO")
     else:
