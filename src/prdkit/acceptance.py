@@ -135,7 +135,7 @@ def render_report_markdown(title: str, lang: str, items, history: Sequence[Mappi
         if gate is not None:
             row.update(figures=True, n_items=gate.items, errors=gate.errors, observed=pct(gate.rate_pct),
                        interval=f"{pct(gate.low_pct)}–{pct(gate.high_pct)}", rate=gate.rate_pct, low=gate.low_pct, high=gate.high_pct,
-                       decision=decision_label(gate.decision, lang), source=str(rec.get("source", "")))
+                       decision=decision_label(gate.decision, lang), source=Path(str(rec.get("source", ""))).name)
         elif rec:
             row["decision"] = rec.get("status_label", "") + ("（人工记录）" if zh else " (recorded by hand)")
             row["source"] = rec.get("evidence", "")
