@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import shutil
 from pathlib import Path
 
 import pytest
@@ -212,6 +213,18 @@ def test_csv_and_jsonl_give_the_same_decisions_as_promptfoo(tmp_path, lang):
     assert seen["results-go.json"] == {"GEN-EVAL-1": (100, 92, 92.0, "demonstrated"), "GEN-EVAL-2": (100, 90, 90.0, "met"),
                                        "GEN-EVAL-3": (100, 96, 4.0, "demonstrated")}
     assert seen["results-go.jsonl"] == seen["go.csv"] == seen["go.jsonl"] == seen["results-go.json"]
+    # the same rows as a JSON array, and JSONL saved under a .json name
+    rows = [json.loads(line) for line in (FIXTURES / "go.jsonl").read_text(encoding="utf-8").splitlines()]
+    (tmp_path / "array.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    shutil.copy(FIXTURES / "go.jsonl", tmp_path / "lines.json")
+    for name in ("array.json", "lines.json"):
+        evidence = match_results(read_results(tmp_path / name), targets, {})
+        assert {ev.target.item: (ev.gate.items, ev.gate.passes, ev.gate.rate_pct, ev.gate.decision) for ev in evidence} == seen["go.csv"]
+    # a spreadsheet saved by Excel in China: GB18030, semicolons
+    (tmp_path / "excel.csv").write_bytes(
+        (FIXTURES / "go.csv").read_text(encoding="utf-8").replace(",", ";").replace("Faithfulness", "忠实度（有据可依）").encode("gb18030"))
+    evidence = match_results(read_results(tmp_path / "excel.csv"), targets, {})
+    assert {ev.target.item: (ev.gate.items, ev.gate.passes, ev.gate.rate_pct, ev.gate.decision) for ev in evidence} == seen["go.csv"]
 
 
 def test_reimport_is_idempotent_and_a_newer_file_supersedes(tmp_path):

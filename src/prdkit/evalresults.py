@@ -7,8 +7,8 @@ Three formats:
   names the metric it is evidence for; a row the provider could not answer
   (`failureReason: 2`, or an `error` without a grading result) is an error for every metric its
   test case's assertions carry.
-- A plain CSV (comma, semicolon or tab; UTF-8 or GB18030, as spreadsheets export it) or JSONL
-  with one row per item: `metric`, then `pass` (true/false/1/0/yes/no) or `score` with
+- A plain CSV (comma, semicolon or tab; UTF-8 or GB18030, as spreadsheets export it), JSONL or
+  JSON array with one row per item: `metric`, then `pass` (true/false/1/0/yes/no) or `score` with
   `threshold`, an optional `id` and an optional `error`. A row may instead give counts
   (`items`, `passes`, optionally `errors`) for a tool that only exports totals.
 
@@ -126,7 +126,20 @@ def _read_promptfoo(path: Path, text: str, result: EvalResults) -> None:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and text.lstrip().startswith("{"):
+            result.format = "jsonl"  # one object per line, saved as .json
+            return _read_jsonl(path, text, result)
         raise UserError(f"{path}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    if isinstance(data, list):  # an array of rows, as a script or a notebook may save them
+        result.format = "json"
+        for index, row in enumerate(data):
+            if not isinstance(row, dict):
+                raise UserError(f"{path}: [{index}]: expected an object with `metric` and `pass` or `score`")
+            if any(k in row for k in ("gradingResult", "testCase", "failureReason")):
+                _promptfoo_row(path, f"[{index}]", ("row", index), row, result)
+            else:
+                _plain_row(path, f"[{index}]", index + 1, {str(k).strip().lower(): v for k, v in row.items()}, result)
+        return
     inner = data.get("results") if isinstance(data, dict) else None
     rows = inner.get("results") if isinstance(inner, dict) else None
     if not isinstance(rows, list):
