@@ -386,7 +386,11 @@ def _series_xml(chart: Chart, index: int, series: Series) -> str:
                              '<a:ln w="12700"><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill></a:ln></c:spPr></c:dPt>'
                              for i in range(rows)))
     if series.kind == "pie":
-        parts.append('<c:dLbls><c:numFmt formatCode="0.0%" sourceLinked="0"/><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
+        # slivers under 1% keep their legend entry but no label, which would sit on its neighbour's
+        total = sum(series.values)
+        hidden = "".join(f'<c:dLbl><c:idx val="{i}"/><c:delete val="1"/></c:dLbl>'
+                         for i, v in enumerate(series.values) if v / total < 0.01)
+        parts.append(f'<c:dLbls>{hidden}<c:numFmt formatCode="0.0%" sourceLinked="0"/><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
                      '<c:dLblPos val="bestFit"/><c:showLegendKey val="0"/><c:showVal val="0"/><c:showCatName val="0"/>'
                      '<c:showSerName val="0"/><c:showPercent val="1"/><c:showBubbleSize val="0"/><c:showLeaderLines val="1"/></c:dLbls>')
     elif series.kind == "bar" and rows <= 12:
