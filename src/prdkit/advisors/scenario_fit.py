@@ -186,7 +186,11 @@ def scenario_fit(answers: Mapping[str, Any], lang: str) -> dict[str, Any]:
             reasons.append(say(lang, "规则或模板能处理一部分请求。", "Rules or templates can handle part of the requests."))
     elif tolerance in ("low", "none") or high:
         verdict = "llm_with_human"
-        reasons.append(say(lang, "错误代价高或涉及高风险领域，需要人工把关。", "Errors are costly or a high-risk domain is involved, so a person must check."))
+        if high:
+            reasons.append(say(lang, "涉及高风险领域（{n}），结论要由有资质的人把关。", "A high-risk domain ({n}) is involved, so a qualified person must check.",
+                               n=("、" if lang == "zh" else ", ").join(_risk_label(r, lang) for r in sorted(high))))
+        if tolerance in ("low", "none"):
+            reasons.append(say(lang, "答错的代价高，需要人工复核或置信度兜底。", "A wrong answer is costly, so a person or a confidence threshold must catch it."))
     else:
         verdict = "llm"
         reasons.append(say(lang, "任务适合生成式模型，错误可以容忍。", "The task suits a generative model and errors can be tolerated."))
