@@ -441,3 +441,14 @@ def test_chinese_advice_sections_carry_no_english_prose(preset):
     assert len(advice_text) == 5
     for block in advice_text:
         assert not ENGLISH_PROSE.search(block), ENGLISH_PROSE.search(block).group(0) + " in " + block[:80]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_eu_hiring_tool_is_told_about_annex_iii(lang):
+    answers = eu_service()
+    answers["scenario"].update(risk_domains=["employment"], human_in_loop="review_all")
+    notes = " ".join(scenario_fit(answers, lang)["notes"])
+    assert ("附件三" if lang == "zh" else "Annex III") in notes
+    answers["compliance"]["region"] = "us"
+    assert "Annex III" not in " ".join(scenario_fit(answers, "en")["notes"])
+    assert {"EMP-01", "EMP-02"} <= {i.id for i in applicable_items(answers, lang)}
