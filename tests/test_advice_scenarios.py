@@ -421,3 +421,34 @@ def test_stale_price_is_flagged_in_the_prd():
     assert "qwen-plus" in stale or "qwen-turbo" in stale  # 2024 prices
     fresh = shortlist(answers, "en", load_catalog(), today=date(2024, 6, 1))
     assert not any(m["price_stale"] for m in fresh["shortlist"])
+
+
+ENGLISH_PROSE = re.compile(r"\b(the|and|per|month|months|needs|with|of|self-hosted|quality|licence|price|open weights|medical|employment|requests)\b|GPU\(s\)")
+
+
+@pytest.mark.parametrize("preset", ["agent-assistant", "agent-platform", "marketing-creative", "rag-knowledge-base", "llm-recommender"])
+def test_chinese_advice_sections_carry_no_english_prose(preset):
+    from prdkit.bank import load_bank
+    from prdkit.presets import get_preset, initial_answers
+
+    answers = initial_answers(load_bank(), "zh", get_preset(preset))
+    prd = render_prd("zh", answers)
+    advice_text = []
+    for part in prd.split("\n### ")[1:]:
+        heading = part.splitlines()[0]
+        if "prdkit" in heading:
+            advice_text.append(part.split("\n## ")[0])
+    assert len(advice_text) == 5
+    for block in advice_text:
+        assert not ENGLISH_PROSE.search(block), ENGLISH_PROSE.search(block).group(0) + " in " + block[:80]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_eu_hiring_tool_is_told_about_annex_iii(lang):
+    answers = eu_service()
+    answers["scenario"].update(risk_domains=["employment"], human_in_loop="review_all")
+    notes = " ".join(scenario_fit(answers, lang)["notes"])
+    assert ("附件三" if lang == "zh" else "Annex III") in notes
+    answers["compliance"]["region"] = "us"
+    assert "Annex III" not in " ".join(scenario_fit(answers, "en")["notes"])
+    assert {"EMP-01", "EMP-02"} <= {i.id for i in applicable_items(answers, lang)}

@@ -107,7 +107,10 @@ def print_advice(advice: Mapping[str, Any], lang: str, console=None) -> None:
         table.add_column(col[0] if zh else col[1], overflow="fold")
     for m in ev["metrics"]:
         enough = "—" if m["enough"] is None else ("✓" if m["enough"] else "✗")
-        table.add_row(m["metric"], f"{'≥' if m['direction'] == 'higher' else '≤'} {_fmt(m['target_pct'])}%", _fmt(m["n_needed"]), _fmt(m["planned"]), enough)
+        needed = _fmt(m["n_needed"]) + ((" 条正例" if zh else " positives") if m.get("counts") == "positives" else "")
+        if m["enough"] is None and m.get("counts") == "positives" and m["planned"] is not None:
+            enough = "核对正例数" if zh else "count the positives"
+        table.add_row(m["metric"], f"{'≥' if m['direction'] == 'higher' else '≤'} {_fmt(m['target_pct'])}%", needed, _fmt(m["planned"]), enough)
     for b in ev.get("safety_banks") or []:
         enough = "—" if b["enough"] is None else ("✓" if b["enough"] else "✗")
         table.add_row(b["bank"], b["threshold"], _fmt(b["required"]), _fmt(b["planned"]), enough)

@@ -186,7 +186,11 @@ def scenario_fit(answers: Mapping[str, Any], lang: str) -> dict[str, Any]:
             reasons.append(say(lang, "规则或模板能处理一部分请求。", "Rules or templates can handle part of the requests."))
     elif tolerance in ("low", "none") or high:
         verdict = "llm_with_human"
-        reasons.append(say(lang, "错误代价高或涉及高风险领域，需要人工把关。", "Errors are costly or a high-risk domain is involved, so a person must check."))
+        if high:
+            reasons.append(say(lang, "涉及高风险领域（{n}），结论要由有资质的人把关。", "A high-risk domain ({n}) is involved, so a qualified person must check.",
+                               n=("、" if lang == "zh" else ", ").join(_risk_label(r, lang) for r in sorted(high))))
+        if tolerance in ("low", "none"):
+            reasons.append(say(lang, "答错的代价高，需要人工复核或置信度兜底。", "A wrong answer is costly, so a person or a confidence threshold must catch it."))
     else:
         verdict = "llm"
         reasons.append(say(lang, "任务适合生成式模型，错误可以容忍。", "The task suits a generative model and errors can be tolerated."))
@@ -213,6 +217,11 @@ def scenario_fit(answers: Mapping[str, Any], lang: str) -> dict[str, Any]:
     if economics and verdict != "rules_first":
         notes.append(say(lang, "按当前测算经济上不成立：{e}。先降低成本或确认收益假设。", "On the current figures the economics do not hold: {e}. Cut the cost or confirm the benefit first.",
                          e=sep.join(economics)))
+    annex_iii = risks & {"employment", "finance"}  # hiring and credit scoring are Annex III uses
+    if annex_iii and get(answers, "compliance.region") in ("eu", "global"):
+        notes.append(say(lang, "在欧盟，{n}类用途可能属于 AI 法案附件三的高风险用途：上线前先做分类判定（义务自 2026-08-02 起适用，请核对最新时间表）。",
+                         "In the EU, {n} uses may be high-risk under Annex III of the AI Act: get a classification before launch (duties apply from 2026-08-02; check the current timetable).",
+                         n=("、" if lang == "zh" else ", ").join(_risk_label(r, lang) for r in sorted(annex_iii))))
     if low_volume and verdict not in ("rules", "rules_first"):
         notes.append(say(lang, "日请求量只有 {d:,} 次：对比一下 FAQ 页面或检索是否已经够用。", "Only {d:,} requests a day: check whether an FAQ page or search would already do.", d=daily))
     return {
