@@ -89,12 +89,25 @@ def expected_charts(answers) -> list[tuple[str, list[str], list[tuple[str, list[
     fit, cost = advice["scenario_fit"], advice["cost"]
     charts = [("xy", [d["label"] for d in fit["dimensions"]],
                [("bar", [d["score"] for d in fit["dimensions"]]), ("line", [fit["average"]] * len(fit["dimensions"]))])]
-    slices = [cost["api_monthly"]["input"], cost["api_monthly"]["cached_input"], cost["api_monthly"]["output"],
-              cost["infra_monthly"], cost["review_monthly"]]
-    charts.append(("pie", None, [("pie", [s for s in slices if s > 0])]))
+    slices = []
+    if cost["api_monthly"] and not cost["api_is_comparison"]:
+        slices += [cost["api_monthly"]["input"], cost["api_monthly"]["cached_input"], cost["api_monthly"]["output"]]
+    if cost["self_hosted"] and cost["api_is_comparison"] and not cost["text_via_api"]:
+        slices.append(cost["self_hosted"]["gpu_monthly"])
+    if cost["image"]:
+        slices.append(cost["image"]["monthly"])
+    slices += [cost["infra_monthly"], cost["review_monthly"]]
+    slices = [s for s in slices if s > 0]
+    # the slices are the whole running cost, whatever the deployment
+    assert sum(slices) == pytest.approx(cost["running_monthly"])
+    charts.append(("pie", None, [("pie", slices)]))
     half, double = cost["sensitivity"]
-    charts.append(("xy", None, [("bar", [half["payback_months"], cost["payback_months"], double["payback_months"]])]))
-    return charts
+    paybacks = [half["payback_months"], cost["payback_months"], double["payback_months"]]
+    if None in paybacks:  # no payback somewhere: the chart shows the net monthly benefit instead
+        paybacks = [half["net_monthly"], cost["net_monthly"], double["net_monthly"]]
+    charts.append(("xy", None, [("bar", paybacks)]))
+    # charts carry the figures to 4 decimals (Mermaid takes plain decimals; the advisors are unrounded)
+    return [(kind, categories, [(k, [round(v, 4) for v in values]) for k, values in series]) for kind, categories, series in charts]
 
 
 PRESETS = [p.name for p in all_presets()]
@@ -201,7 +214,7 @@ def test_malformed_or_other_mermaid_stays_a_code_block(block):
     data = markdown_to_docx(f"# T\n\n```mermaid\n{block}```\n\nafter\n", DocMeta(title="T", lang="en"))
     document = docx.Document(io.BytesIO(data))
     assert not [r for r in document.part.rels.values() if r.reltype == RT.CHART]
-    code = [p.text for p in document.paragraphs if p.style.name == "Code Block"]
+    code = [p.text for p in document.paragraphs if p.style.name == "Source Code"]
     first_line = block.split("\n")[0]
     assert first_line in code or not block
     assert "after" in [p.text for p in document.paragraphs]
