@@ -115,7 +115,7 @@ def create_prd_folder(answers: AnswersFile, target: Path, workspace_template: Pa
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"{parent}: cannot create the folder: {reason(exc)}") from None
-    layout = workspace_files(target.name, answers, workspace_template, trust, scratch=parent)
+    layout = workspace_files(target.name, answers, workspace_template, trust)
     not_documents = {*layout, ANSWERS_NAME}
 
     def documents(result: WriteResult, root: Path) -> WriteResult:
