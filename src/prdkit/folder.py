@@ -292,6 +292,8 @@ class RenderFolder:
             return []
         try:
             return os.listdir(fd)
+        except OSError as exc:
+            raise UserError(f"{self.show(rel)}: cannot read: {reason(exc)}") from None
         finally:
             os.close(fd)
 

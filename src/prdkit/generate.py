@@ -183,12 +183,24 @@ def write_documents(answers: AnswersFile, folder: Path, formats: Iterable[str] =
     written. `save_answers_to` (inside `folder`) writes the answers in the same commit, after
     keeping the file it replaces under .prdkit/backups/. `extra` adds files (the layout of a
     new folder)."""
+    from .folder import STATE_DIR, reason
+
+    try:
+        return _write_documents(answers, folder, tuple(formats), templates, reference_docx, cjk_font, env, force,
+                                answers_path, extra, save_answers_to, lock)
+    except OSError as exc:  # anything the steps below did not name themselves
+        where = exc.filename if isinstance(exc.filename, str) and os.path.isabs(exc.filename) \
+            and f"/{STATE_DIR}/staging-" not in exc.filename else str(folder)
+        raise UserError(f"{where}: {reason(exc)}") from None
+
+
+def _write_documents(answers, folder, formats, templates, reference_docx, cjk_font, env, force, answers_path,
+                     extra, save_answers_to, lock) -> WriteResult:
     from .folder import STATE_DIR, RenderFolder
     from .merge import BASE_NAME, merge_texts
     from .render import compute_advice, render_prd_markdown
     from .revisions import HISTORY, SNAPSHOT, apply_history, history_text, next_history, parse_history, parse_snapshot, snapshot_text
 
-    formats = tuple(formats)
     options = RenderOptions(formats=formats, templates=templates, reference_docx=reference_docx, cjk_font=cjk_font, warn=warn)
     env = env or make_environment(templates)
     with RenderFolder(folder, answers.lang, on_wait=_on_wait, lock=lock) as target:
@@ -314,6 +326,11 @@ def _render_one(job) -> str:
         return "conflict" if report_merge(result.merge, answers.lang) else "ok"
     except UserError as exc:
         click.echo(f"prdkit: {exc}", err=True)
+        return "failed"
+    except OSError as exc:
+        from .folder import reason
+
+        click.echo(f"prdkit: {path}: {reason(exc)}", err=True)
         return "failed"
 
 
