@@ -134,3 +134,14 @@ def test_jinja_keeps_its_compiled_templates_in_a_private_folder(tmp_path):
     cache = tmp_path / f"_jinja2-cache-{os.getuid()}"
     assert cache.is_dir() and (cache.stat().st_mode & 0o777) == 0o700 and cache.stat().st_uid == os.getuid()
     assert list(cache.glob("*.cache"))
+
+
+def test_nothing_is_written_to_the_user_cache_folder(tmp_path):
+    """No cache files, so no temp files with guessable names a planted link could redirect."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    env = {"XDG_CACHE_HOME": str(cache), "HOME": str(tmp_path / "home")}
+    folder = tmp_path / "p"
+    assert run_prdkit("new", folder, "--preset", "agent-assistant", "--lang", "zh", "--defaults", env=env).returncode == 0
+    assert run_prdkit("render", folder / "answers.yaml", env=env).returncode == 0
+    assert list(cache.rglob("*")) == [] and not (tmp_path / "home").exists()

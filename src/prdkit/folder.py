@@ -138,6 +138,11 @@ class RenderFolder:
         while True:
             try:
                 fd = os.open(LOCK_NAME, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o666, dir_fd=self.state_fd)
+            except FileNotFoundError:
+                # .prdkit was removed meanwhile (a first render that failed tidies up): again
+                os.close(self.state_fd)
+                self.state_fd = self.open_dir(STATE_DIR, create=True)
+                continue
             except OSError as exc:
                 if exc.errno == errno.ELOOP:
                     raise self._refusal(STATE_DIR + "/" + LOCK_NAME, exc) from None
@@ -326,7 +331,7 @@ class RenderFolder:
 
         plan: list[tuple[str, bytes]] = []
         unchanged: list[Path] = []
-        for rel, content in files.items():
+        for rel, content in sorted(files.items(), key=lambda item: _commit_order(item[0])):
             data = content.encode("utf-8") if isinstance(content, str) else content
             self.check_target(rel)
             if self.same(rel, data):
@@ -428,6 +433,17 @@ class RenderFolder:
         finally:
             for fd in opened:
                 os.close(fd)
+
+
+def _commit_order(rel: str) -> int:
+    """Backups first (they must exist before what they keep is replaced), then the documents,
+    then the render's own records: were a render killed between two moves, the next one would
+    see new documents against an old record, which merges cleanly, never the reverse."""
+    if rel.startswith(STATE_DIR + "/backups/"):
+        return 0
+    if rel.startswith(STATE_DIR + "/"):
+        return 2
+    return 1
 
 
 def pick_name(taken: Iterable[str], stem: str, suffix: str) -> str:
