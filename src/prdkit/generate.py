@@ -199,14 +199,15 @@ def _write_documents(answers, folder, formats, templates, reference_docx, cjk_fo
     from .folder import STATE_DIR, RenderFolder
     from .merge import BASE_NAME, merge_texts
     from .render import compute_advice, render_prd_markdown
-    from .revisions import HISTORY, SNAPSHOT, apply_history, history_text, next_history, parse_history, parse_snapshot, snapshot_text
+    from .revisions import (HISTORY, SNAPSHOT, apply_history, history_text, next_history, normalise_rows, parse_history,
+                            parse_snapshot, snapshot_text)
 
     options = RenderOptions(formats=formats, templates=templates, reference_docx=reference_docx, cjk_font=cjk_font, warn=warn)
     env = env or make_environment(templates)
     with RenderFolder(folder, answers.lang, on_wait=_on_wait, lock=lock) as target:
         revised = copy.deepcopy(answers)
         stored = parse_history(target.read(HISTORY), target.show(HISTORY))
-        history = stored if stored is not None else [dict(r) for r in revised.revisions]
+        history = stored if stored is not None else normalise_rows(revised.revisions)
         rows = None
         if answers_path is not None:
             rows = next_history(revised, parse_snapshot(target.read(SNAPSHOT), target.show(SNAPSHOT), warn), history)
