@@ -100,7 +100,30 @@ def _template_sandbox():
                 raise TemplateLimit("a power with an exponent over 1000")
             return super().call_binop(context, operator, left, right)
 
+        def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+            _refuse_huge(args, kwargs)
+            return super().call(__context, __obj, *args, **kwargs)
+
     return Sandbox, jinja2
+
+
+def _refuse_huge(args, kwargs) -> None:
+    """A width or count past the output limit (`"x".ljust(10**10)`, `|center(10**10)`) would
+    build a string no time limit can interrupt: refused before the call."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_OUTPUT_CHARS:
+            raise TemplateLimit(f"a width or count of {value:,} is over the limit of {MAX_OUTPUT_CHARS:,}")
+
+
+def _checked(function):
+    from functools import wraps
+
+    @wraps(function)
+    def checked(*args, **kwargs):
+        _refuse_huge(args[1:], kwargs)
+        return function(*args, **kwargs)
+
+    return checked
 
 
 class NoFollowLoader:
@@ -211,6 +234,8 @@ def make_environment(user_templates: Path | None = None):
     def choice_of(ctx, value: Any, question: Question) -> str:
         return question.choice_label(value, ctx["lang"])
 
+    for name in ("center", "indent", "format", "wordwrap", "truncate", "batch", "slice"):
+        env.filters[name] = _checked(env.filters[name])
     env.globals["t"] = t
     env.filters.update(
         md=mdtext.inline, line=mdtext.line, block=mdtext.block, cell=mdtext.cell, num=format_number, choice_of=choice_of
