@@ -344,9 +344,17 @@ def _run_jobs(jobs, workers: int):
     import multiprocessing
 
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                                initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                                  initializer=_die_with_parent, initargs=(os.getpid(),))
+    finished = False
+    try:
         yield from pool.map(_render_one, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+        finished = True
+    finally:
+        if not finished:  # Ctrl-C, or the caller stopped: end the workers now, not after the queue
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+        pool.shutdown(wait=finished, cancel_futures=not finished)
 
 
 def _die_with_parent(parent: int) -> None:
