@@ -428,3 +428,13 @@ def test_an_empty_out_is_a_usage_error(project, tmp_path):
 def test_a_folder_given_as_reference_docx_is_named_a_folder(project, tmp_path):
     result = run_prdkit("render", project / "answers.yaml", "--reference-docx", tmp_path)
     assert result.returncode == 2 and "is a folder" in result.stderr and "no such file" not in result.stderr
+
+
+def test_a_failed_first_render_into_a_new_folder_leaves_nothing(project, tmp_path):
+    pack = tmp_path / "pack" / "prd"
+    pack.mkdir(parents=True)
+    (pack / "prd.md.j2").write_text("# T\n{{ 1 / 0 }}\n", encoding="utf-8")
+    out = tmp_path / "new-out"
+    result = run_prdkit("render", project / "answers.yaml", "--out", out, "--templates", pack.parent)
+    assert result.returncode == 2 and "division by zero" in result.stderr
+    assert not out.exists()

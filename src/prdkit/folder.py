@@ -74,6 +74,7 @@ class RenderFolder:
         self.on_wait = on_wait
         self.lock = lock
         self.fd = -1
+        self.made_folder = False
         self.made_state = False
         self.state_fd = -1
         self.lock_fd = -1
@@ -82,6 +83,7 @@ class RenderFolder:
 
     def __enter__(self) -> "RenderFolder":
         try:
+            self.made_folder = not os.path.lexists(self.path)
             self.path.mkdir(parents=True, exist_ok=True)
         except FileExistsError:
             raise UserError(f"{self.path}: exists and is not a folder") from None
@@ -119,6 +121,12 @@ class RenderFolder:
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
+        if self.made_folder:
+            try:  # nor an empty output folder (rmdir removes only an empty one)
+                os.rmdir(self.path)
+            except OSError:
+                pass
+            self.made_folder = False
 
     def _lock(self) -> None:
         import fcntl
