@@ -347,11 +347,15 @@ def test_new_force_keeps_the_answers_it_replaces(project):
     path = project / "answers.yaml"
     mine = path.read_text(encoding="utf-8") + "# my notes\n"
     path.write_text(mine, encoding="utf-8")
+    prd = project / "prd.md"
+    prd.write_text(prd.read_text(encoding="utf-8") + "\nMy hand-written appendix.\n", encoding="utf-8")
     result = run_prdkit("new", project, "--preset", "agent-assistant", "--lang", "en", "--defaults", "--force")
     assert result.returncode == 0, result.stderr
     backups = list((project / ".prdkit" / "backups").glob("answers-*.yaml"))
     assert len(backups) == 1 and backups[0].read_text(encoding="utf-8") == mine
     assert "preset: agent-assistant" in path.read_text(encoding="utf-8")
+    assert "My hand-written appendix." not in prd.read_text(encoding="utf-8") and "<<<<<<<" not in prd.read_text(encoding="utf-8")
+    assert any("My hand-written appendix." in b.read_text(encoding="utf-8") for b in (project / ".prdkit" / "backups").glob("prd-*.md"))
 
 
 def test_unresolved_markers_stop_the_render_and_never_reach_word(project):

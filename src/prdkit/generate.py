@@ -125,7 +125,9 @@ def create_prd_folder(answers: AnswersFile, target: Path, workspace_template: Pa
         return result
 
     if target.exists() or target.is_symlink():
-        return documents(write_documents(answers, target, extra=layout, save_answers_to=target / ANSWERS_NAME), target)
+        # a new PRD replaces the old one: an edited prd.md is kept under .prdkit/backups/, not merged
+        return documents(write_documents(answers, target, extra=layout, save_answers_to=target / ANSWERS_NAME,
+                                         force=True), target)
     try:
         work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=parent))
     except OSError as exc:
