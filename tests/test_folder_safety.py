@@ -347,11 +347,15 @@ def test_new_force_keeps_the_answers_it_replaces(project):
     path = project / "answers.yaml"
     mine = path.read_text(encoding="utf-8") + "# my notes\n"
     path.write_text(mine, encoding="utf-8")
+    prd = project / "prd.md"
+    prd.write_text(prd.read_text(encoding="utf-8") + "\nMy hand-written appendix.\n", encoding="utf-8")
     result = run_prdkit("new", project, "--preset", "agent-assistant", "--lang", "en", "--defaults", "--force")
     assert result.returncode == 0, result.stderr
     backups = list((project / ".prdkit" / "backups").glob("answers-*.yaml"))
     assert len(backups) == 1 and backups[0].read_text(encoding="utf-8") == mine
     assert "preset: agent-assistant" in path.read_text(encoding="utf-8")
+    assert "My hand-written appendix." not in prd.read_text(encoding="utf-8") and "<<<<<<<" not in prd.read_text(encoding="utf-8")
+    assert any("My hand-written appendix." in b.read_text(encoding="utf-8") for b in (project / ".prdkit" / "backups").glob("prd-*.md"))
 
 
 def test_unresolved_markers_stop_the_render_and_never_reach_word(project):
@@ -428,3 +432,13 @@ def test_an_empty_out_is_a_usage_error(project, tmp_path):
 def test_a_folder_given_as_reference_docx_is_named_a_folder(project, tmp_path):
     result = run_prdkit("render", project / "answers.yaml", "--reference-docx", tmp_path)
     assert result.returncode == 2 and "is a folder" in result.stderr and "no such file" not in result.stderr
+
+
+def test_a_failed_first_render_into_a_new_folder_leaves_nothing(project, tmp_path):
+    pack = tmp_path / "pack" / "prd"
+    pack.mkdir(parents=True)
+    (pack / "prd.md.j2").write_text("# T\n{{ 1 / 0 }}\n", encoding="utf-8")
+    out = tmp_path / "new-out"
+    result = run_prdkit("render", project / "answers.yaml", "--out", out, "--templates", pack.parent)
+    assert result.returncode == 2 and "division by zero" in result.stderr
+    assert not out.exists()

@@ -136,3 +136,15 @@ def test_diff_lists_exactly_the_changed_answers(project, tmp_path):
     assert table.returncode == 0 and "Daily requests" in table.stdout
     same = run_prdkit("diff", old, old, "--json")
     assert json.loads(same.stdout)["sections"] == []
+
+
+def test_a_version_the_pm_types_names_the_next_row(project):
+    answers = project / "answers.yaml"
+    set_answer(answers, "background", "version", "v1.0")
+    assert run_prdkit("render", answers).returncode == 0
+    rows = revision_rows(project)
+    assert [r.split("|")[1].strip() for r in rows] == ["v0.1", "v1.0"] and "Document version" in rows[1]
+    assert run_prdkit("render", answers).returncode == 0  # the same answers again: no row
+    set_answer(answers, "cost", "price_input", 1.7)
+    assert run_prdkit("render", answers).returncode == 0
+    assert [r.split("|")[1].strip() for r in revision_rows(project)] == ["v0.1", "v1.0", "v1.1"]

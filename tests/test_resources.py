@@ -61,24 +61,11 @@ class Payload:
         return (os.system, (f"echo ran > {self.marker}",))
 
 
-def plant_everywhere(root, marker):
-    """Pickles where the old caches were, and a compiled-code cache where Jinja keeps its own."""
-    blob = pickle.dumps(Payload(marker))
-    for kind in ("data", "jinja"):
-        folder = root / "cache" / "prdkit" / kind
-        folder.mkdir(parents=True)
-        # the old cache's own names: <stem>-<crc32 of the path>.pickle and Jinja's bucket names
-        names = [f"{p.stem}-{zlib.crc32(str(p.resolve()).encode()):08x}.pickle" for p in shipped_yaml().values()]
-        names += [f"__jinja2_{key}.cache" for key in jinja_keys()] + ["x.pickle"]
-        for name in names:
-            (folder / name).write_bytes(b"j2" + blob if name.endswith(".cache") else blob)
-        os.chmod(folder, 0o777)
-    # A world-writable Jinja folder (as another user would have to make it): Jinja refuses it.
-    jinja = root / "tmp" / f"_jinja2-cache-{os.getuid()}"
-    jinja.mkdir(parents=True)
-    os.chmod(jinja, 0o777)
-    for key in jinja_keys():
-        (jinja / f"__jinja2_{key}.cache").write_bytes(b"j2" + blob)
+def jinja_payload(blob):
+    """A Jinja bytecode-cache entry whose checksum field is the payload (Jinja unpickles it)."""
+    from jinja2.bccache import bc_magic
+
+    return bc_magic + blob
 
 
 def jinja_keys():
@@ -92,6 +79,34 @@ def jinja_keys():
     return keys
 
 
+def plant_jinja(folder, blob):
+    folder.mkdir(parents=True, exist_ok=True)
+    for key in jinja_keys():
+        (folder / f"__jinja2_{key}.cache").write_bytes(jinja_payload(blob))
+
+
+def plant_everywhere(root, marker):
+    """Pickles where the old caches were, under the names they used, and entries in Jinja's
+    own cache folder made by someone else."""
+    blob = pickle.dumps(Payload(marker))
+    for kind in ("data", "jinja"):
+        folder = root / "cache" / "prdkit" / kind
+        folder.mkdir(parents=True)
+        names = [f"{p.stem}-{zlib.crc32(str(p.resolve()).encode()):08x}.pickle" for p in shipped_yaml().values()]
+        for name in names:
+            (folder / name).write_bytes(blob)
+        plant_jinja(folder, blob)
+        os.chmod(folder, 0o777)
+    jinja = root / "tmp" / f"_jinja2-cache-{os.getuid()}"
+    if os.getuid() == 0:
+        plant_jinja(jinja, blob)
+        os.chown(jinja, 65534, 65534)  # another user's folder
+    else:  # a user cannot give a folder away: a link to one is refused the same way
+        plant_jinja(root / "theirs", blob)
+        jinja.parent.mkdir(parents=True, exist_ok=True)
+        jinja.symlink_to(root / "theirs")
+
+
 def test_a_planted_cache_file_runs_nothing(tmp_path):
     marker = tmp_path / "payload-ran"
     plant_everywhere(tmp_path, marker)
@@ -103,8 +118,13 @@ def test_a_planted_cache_file_runs_nothing(tmp_path):
     assert rendered.returncode == 0, rendered.stderr
     assert (folder / "prd.docx").is_file() and "Knowledge" in (folder / "prd.md").read_text(encoding="utf-8")
     assert not marker.exists()
-    # and nothing new was written into the planted folders
-    assert sorted(p.name for p in (tmp_path / "cache" / "prdkit" / "data").iterdir())[-1] == "x.pickle"
+    # The payload is real: Jinja runs it from a cache folder that is yours, which is why it
+    # must never use one that someone else could write.
+    own = tmp_path / "own-tmp" / f"_jinja2-cache-{os.getuid()}"
+    plant_jinja(own, pickle.dumps(Payload(marker)))
+    os.chmod(own, 0o700)
+    run_prdkit("render", folder / "answers.yaml", "--force", env={"TMPDIR": str(tmp_path / "own-tmp")})
+    assert marker.exists()
 
 
 def test_jinja_keeps_its_compiled_templates_in_a_private_folder(tmp_path):
@@ -114,3 +134,14 @@ def test_jinja_keeps_its_compiled_templates_in_a_private_folder(tmp_path):
     cache = tmp_path / f"_jinja2-cache-{os.getuid()}"
     assert cache.is_dir() and (cache.stat().st_mode & 0o777) == 0o700 and cache.stat().st_uid == os.getuid()
     assert list(cache.glob("*.cache"))
+
+
+def test_nothing_is_written_to_the_user_cache_folder(tmp_path):
+    """No cache files, so no temp files with guessable names a planted link could redirect."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    env = {"XDG_CACHE_HOME": str(cache), "HOME": str(tmp_path / "home")}
+    folder = tmp_path / "p"
+    assert run_prdkit("new", folder, "--preset", "agent-assistant", "--lang", "zh", "--defaults", env=env).returncode == 0
+    assert run_prdkit("render", folder / "answers.yaml", env=env).returncode == 0
+    assert list(cache.rglob("*")) == [] and not (tmp_path / "home").exists()

@@ -105,6 +105,8 @@ def test_templates_get_read_only_answers(project, tmp_path):
     ("{% for i in range(100000) %}{% for j in range(100000) %}{{ 'x' * 1000 }}{% endfor %}{% endfor %}\n", "output grew past"),
     ('{{ "x" * 300000000 }}\n', "longer than"),
     ("{{ 7 ** 100000000 }}\n", "exponent"),
+    ('{{ "x"|center(300000000) }}\n', "width or count"),
+    ('{{ "x".ljust(10000000000) }}\n', "width or count"),
     ("{{ 1 // 0 }}\n", "division by zero"),
     ('{% include "/etc/passwd" %}\n', "no template named '/etc/passwd'"),
 ])

@@ -74,6 +74,7 @@ class RenderFolder:
         self.on_wait = on_wait
         self.lock = lock
         self.fd = -1
+        self.made_folder = False
         self.made_state = False
         self.state_fd = -1
         self.lock_fd = -1
@@ -82,6 +83,7 @@ class RenderFolder:
 
     def __enter__(self) -> "RenderFolder":
         try:
+            self.made_folder = not os.path.lexists(self.path)
             self.path.mkdir(parents=True, exist_ok=True)
         except FileExistsError:
             raise UserError(f"{self.path}: exists and is not a folder") from None
@@ -119,6 +121,12 @@ class RenderFolder:
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
+        if self.made_folder:
+            try:  # nor an empty output folder (rmdir removes only an empty one)
+                os.rmdir(self.path)
+            except OSError:
+                pass
+            self.made_folder = False
 
     def _lock(self) -> None:
         import fcntl
@@ -138,6 +146,11 @@ class RenderFolder:
         while True:
             try:
                 fd = os.open(LOCK_NAME, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o666, dir_fd=self.state_fd)
+            except FileNotFoundError:
+                # .prdkit was removed meanwhile (a first render that failed tidies up): again
+                os.close(self.state_fd)
+                self.state_fd = self.open_dir(STATE_DIR, create=True)
+                continue
             except OSError as exc:
                 if exc.errno == errno.ELOOP:
                     raise self._refusal(STATE_DIR + "/" + LOCK_NAME, exc) from None
@@ -292,6 +305,8 @@ class RenderFolder:
             return []
         try:
             return os.listdir(fd)
+        except OSError as exc:
+            raise UserError(f"{self.show(rel)}: cannot read: {reason(exc)}") from None
         finally:
             os.close(fd)
 
@@ -324,7 +339,7 @@ class RenderFolder:
 
         plan: list[tuple[str, bytes]] = []
         unchanged: list[Path] = []
-        for rel, content in files.items():
+        for rel, content in sorted(files.items(), key=lambda item: _commit_order(item[0])):
             data = content.encode("utf-8") if isinstance(content, str) else content
             self.check_target(rel)
             if self.same(rel, data):
@@ -426,6 +441,17 @@ class RenderFolder:
         finally:
             for fd in opened:
                 os.close(fd)
+
+
+def _commit_order(rel: str) -> int:
+    """Backups first (they must exist before what they keep is replaced), then the documents,
+    then the render's own records: were a render killed between two moves, the next one would
+    see new documents against an old record, which merges cleanly, never the reverse."""
+    if rel.startswith(STATE_DIR + "/backups/"):
+        return 0
+    if rel.startswith(STATE_DIR + "/"):
+        return 2
+    return 1
 
 
 def pick_name(taken: Iterable[str], stem: str, suffix: str) -> str:

@@ -115,7 +115,7 @@ def create_prd_folder(answers: AnswersFile, target: Path, workspace_template: Pa
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"{parent}: cannot create the folder: {reason(exc)}") from None
-    layout = workspace_files(target.name, answers, workspace_template, trust, scratch=parent)
+    layout = workspace_files(target.name, answers, workspace_template, trust)
     not_documents = {*layout, ANSWERS_NAME}
 
     def documents(result: WriteResult, root: Path) -> WriteResult:
@@ -125,7 +125,9 @@ def create_prd_folder(answers: AnswersFile, target: Path, workspace_template: Pa
         return result
 
     if target.exists() or target.is_symlink():
-        return documents(write_documents(answers, target, extra=layout, save_answers_to=target / ANSWERS_NAME), target)
+        # a new PRD replaces the old one: an edited prd.md is kept under .prdkit/backups/, not merged
+        return documents(write_documents(answers, target, extra=layout, save_answers_to=target / ANSWERS_NAME,
+                                         force=True), target)
     try:
         work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=parent))
     except OSError as exc:
@@ -183,18 +185,31 @@ def write_documents(answers: AnswersFile, folder: Path, formats: Iterable[str] =
     written. `save_answers_to` (inside `folder`) writes the answers in the same commit, after
     keeping the file it replaces under .prdkit/backups/. `extra` adds files (the layout of a
     new folder)."""
+    from .folder import STATE_DIR, reason
+
+    try:
+        return _write_documents(answers, folder, tuple(formats), templates, reference_docx, cjk_font, env, force,
+                                answers_path, extra, save_answers_to, lock)
+    except OSError as exc:  # anything the steps below did not name themselves
+        where = exc.filename if isinstance(exc.filename, str) and os.path.isabs(exc.filename) \
+            and f"/{STATE_DIR}/staging-" not in exc.filename else str(folder)
+        raise UserError(f"{where}: {reason(exc)}") from None
+
+
+def _write_documents(answers, folder, formats, templates, reference_docx, cjk_font, env, force, answers_path,
+                     extra, save_answers_to, lock) -> WriteResult:
     from .folder import STATE_DIR, RenderFolder
     from .merge import BASE_NAME, merge_texts
     from .render import compute_advice, render_prd_markdown
-    from .revisions import HISTORY, SNAPSHOT, apply_history, history_text, next_history, parse_history, parse_snapshot, snapshot_text
+    from .revisions import (HISTORY, SNAPSHOT, apply_history, history_text, next_history, normalise_rows, parse_history,
+                            parse_snapshot, snapshot_text)
 
-    formats = tuple(formats)
     options = RenderOptions(formats=formats, templates=templates, reference_docx=reference_docx, cjk_font=cjk_font, warn=warn)
     env = env or make_environment(templates)
     with RenderFolder(folder, answers.lang, on_wait=_on_wait, lock=lock) as target:
         revised = copy.deepcopy(answers)
         stored = parse_history(target.read(HISTORY), target.show(HISTORY))
-        history = stored if stored is not None else [dict(r) for r in revised.revisions]
+        history = stored if stored is not None else normalise_rows(revised.revisions)
         rows = None
         if answers_path is not None:
             rows = next_history(revised, parse_snapshot(target.read(SNAPSHOT), target.show(SNAPSHOT), warn), history)
@@ -319,6 +334,11 @@ def _render_one(job) -> str:
     except UserError as exc:
         click.echo(f"prdkit: {exc}", err=True)
         return "failed"
+    except OSError as exc:
+        from .folder import reason
+
+        click.echo(f"prdkit: {path}: {reason(exc)}", err=True)
+        return "failed"
 
 
 def _run_jobs(jobs, workers: int):
@@ -330,9 +350,17 @@ def _run_jobs(jobs, workers: int):
     import multiprocessing
 
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                                initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                                  initializer=_die_with_parent, initargs=(os.getpid(),))
+    finished = False
+    try:
         yield from pool.map(_render_one, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+        finished = True
+    finally:
+        if not finished:  # Ctrl-C, or the caller stopped: end the workers now, not after the queue
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+        pool.shutdown(wait=finished, cancel_futures=not finished)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -79,6 +79,7 @@ class TemplateLimit(Exception):
     """A template went past a limit (time, output size, a huge string or number)."""
 
 
+@lru_cache(maxsize=1)
 def _template_sandbox():
     import jinja2
     from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -101,7 +102,40 @@ def _template_sandbox():
                 raise TemplateLimit("a power with an exponent over 1000")
             return super().call_binop(context, operator, left, right)
 
+        def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+            _refuse_huge(args, kwargs)
+            return super().call(__context, __obj, *args, **kwargs)
+
+        def is_safe_attribute(self, obj, attr, value):
+            # Jinja's immutable check walks a table of types for every attribute a template
+            # reads; only a name that some mutable type uses needs it (same result, faster).
+            if attr in mutating:
+                return super().is_safe_attribute(obj, attr, value)
+            return jinja2.sandbox.SandboxedEnvironment.is_safe_attribute(self, obj, attr, value)
+
+    mutating = frozenset(name for _, names in jinja2.sandbox._mutable_spec for name in names)
     return Sandbox, jinja2
+
+
+def _refuse_huge(args, kwargs) -> None:
+    """A width or count past the output limit (`"x".ljust(10**10)`, `|center(10**10)`) would
+    build a string no time limit can interrupt: refused before the call."""
+    for value in args:
+        if type(value) is int and (value > MAX_OUTPUT_CHARS or value < -MAX_OUTPUT_CHARS):
+            raise TemplateLimit(f"a width or count of {value:,} is over the limit of {MAX_OUTPUT_CHARS:,}")
+    if kwargs:
+        _refuse_huge(tuple(kwargs.values()), None)
+
+
+def _checked(function):
+    from functools import wraps
+
+    @wraps(function)
+    def checked(*args, **kwargs):
+        _refuse_huge(args[1:], kwargs)
+        return function(*args, **kwargs)
+
+    return checked
 
 
 class NoFollowLoader:
@@ -182,6 +216,13 @@ class NoFollowLoader:
 
 
 def make_environment(user_templates: Path | None = None):
+    """The environment for a template folder, made once per process (the checklist and every
+    file of a many-file render share it, with the templates it compiled)."""
+    return _environment(str(Path(user_templates).resolve()) if user_templates else None)
+
+
+@lru_cache(maxsize=8)
+def _environment(user_templates: str | None):
     """A sandboxed Jinja2 environment over the user's templates (if any) then the shipped ones.
 
     Sandboxed because a team's template pack may come from anywhere: templates can format
@@ -212,6 +253,8 @@ def make_environment(user_templates: Path | None = None):
     def choice_of(ctx, value: Any, question: Question) -> str:
         return question.choice_label(value, ctx["lang"])
 
+    for name in ("center", "indent", "format", "wordwrap", "truncate", "batch", "slice"):
+        env.filters[name] = _checked(env.filters[name])
     env.globals["t"] = t
     env.filters.update(
         md=mdtext.inline, line=mdtext.line, block=mdtext.block, cell=mdtext.cell, num=format_number, choice_of=choice_of

@@ -79,7 +79,12 @@ def parse_history(raw: bytes | None, where: str) -> list[dict[str, str]] | None:
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise UserError(f"{where}: expected `revisions:` followed by a list of rows; repair it, or delete it "
                         f"to start the history again")
-    return [{k: str(r.get(k, "") if r.get(k) is not None else "") for k in ROW_KEYS} for r in rows]
+    return normalise_rows(rows)
+
+
+def normalise_rows(rows: list[dict]) -> list[dict[str, str]]:
+    """Rows with the four keys, as text (an answers file's own `revisions:` may lack the author)."""
+    return [{k: "" if r.get(k) is None else str(r.get(k)) for k in ROW_KEYS} for r in rows]
 
 
 def history_text(rows: list[dict[str, str]], lang: str) -> str:
