@@ -453,11 +453,27 @@ def test_table_columns_are_sized_by_their_words():
     assert why == max(widths) and why > 2.5 * max(widths[:2] + widths[3:])
     # "Context" and "unknown" fit on one line: at least their width at 9.5 pt plus the cell margins
     assert widths[1] >= 7 * 0.62 * 190 + 216 and widths[5] >= 7 * 0.62 * 190 + 216
-    # a table whose words do not fit the page is set in the small table text
-    wide = "| " + " | ".join(f"Accountability{i}" for i in range(9)) + " |\n|" + " --- |" * 9 + "\n|" + " x |" * 9 + "\n"
-    document = load(markdown_to_docx("# T\n\n## S\n\n" + wide, meta("en")))
+    # a table whose words do not fit the page is set in the small table text ...
+    def wide(n):
+        return ("# T\n\n## S\n\nbefore\n\n| " + " | ".join(["Accountability"] * n) + " |\n|" + " --- |" * n
+                + "\n|" + " x |" * n + "\n\nafter\n")
+    document = load(markdown_to_docx(wide(6), meta("en")))
     assert document.tables[0].rows[0].cells[0].paragraphs[0].style.name == "Table Heading Small"
+    assert len(document.sections) == 1
     assert sum(c.width.twips for c in document.tables[0].rows[0].cells) <= 11906 - 2 * 1247
+    # ... and one whose words do not fit even then gets a page of its own, turned sideways
+    data = markdown_to_docx(wide(9), meta("en"))
+    document = load(data)
+    assert [s.orientation for s in document.sections] == [0, 1, 0]  # portrait, landscape, portrait
+    assert [s.different_first_page_header_footer for s in document.sections] == [True, False, False]
+    assert sum(c.width.twips for c in document.tables[0].rows[0].cells) <= 16838 - 2 * 1247
+    assert ooxml_problems(data) == []
+
+
+def ooxml_problems(data):
+    import ooxml
+
+    return ooxml.problems(data)
 
 
 def test_malformed_body_is_a_bug_that_stops_the_render():
