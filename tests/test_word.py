@@ -489,14 +489,32 @@ def test_fence_handlers_and_extra_parts_reach_the_package():
 
     def handler(writer, token):
         writer.extra_parts.append(ExtraPart("extra/note.xml", "<note/>", "application/xml",
-                                            "http://example.com/rel/note", "rIdNote"))
+                                            "http://example.com/rel/note", writer.new_rel_id("Note")))
         return '<w:p><w:r><w:t>drawn</w:t></w:r></w:p>'
     data = markdown_to_docx("# T\n\n```Mermaid\ngraph\n```\n\n```\nplain\n```\n", meta("en"), fence_handlers={"mermaid": handler})
     assert "<note/>" == part(data, "word/extra/note.xml")
-    assert 'Target="extra/note.xml"' in part(data, "word/_rels/document.xml.rels")
+    assert 'Id="rIdPrdkitNote1" Type="http://example.com/rel/note" Target="extra/note.xml"' in part(
+        data, "word/_rels/document.xml.rels")
     assert 'PartName="/word/extra/note.xml"' in part(data, "[Content_Types].xml")
     texts = [p.text for p in load(data).paragraphs]
     assert "drawn" in texts and "plain" in texts and "graph" not in texts
+
+
+def test_extra_parts_reach_a_reference_package(tmp_path):
+    from prdkit.word import ExtraPart
+
+    ref = tmp_path / "ref.docx"
+    docx.Document().save(ref)
+
+    def handler(writer, token):
+        writer.extra_parts.append(ExtraPart("extra/note.xml", "<note/>", "application/xml",
+                                            "http://example.com/rel/note", writer.new_rel_id("Note")))
+        return '<w:p><w:r><w:t>drawn</w:t></w:r></w:p>'
+    data = markdown_to_docx("# T\n\n```mermaid\ngraph\n```\n", meta("en"), reference_docx=ref,
+                            fence_handlers={"mermaid": handler})
+    assert "<note/>" == part(data, "word/extra/note.xml")
+    assert 'Target="extra/note.xml"' in part(data, "word/_rels/document.xml.rels")
+    assert 'PartName="/word/extra/note.xml"' in part(data, "[Content_Types].xml")
 
 
 def test_checklist_word_step_is_linear():

@@ -96,6 +96,13 @@ class BodyWriter:
         self.title: str | None = None
         self.front_matter = False
         self._bookmarks = 0
+        self._rel_ids = 0
+
+    def new_rel_id(self, kind: str) -> str:
+        """A relationship id of the main part for an extra part ("Chart" → rIdPrdkitChart1, 2, …),
+        unique beside prdkit's own and a reference document's."""
+        self._rel_ids += 1
+        return f"rIdPrdkit{kind}{self._rel_ids}"
 
     def body(self) -> Body:
         return Body("".join(self.out), self.title, self.hyperlinks, self.list_nums, self.extra_parts)
