@@ -683,6 +683,21 @@ def test_reference_folder_and_zip_limits(tmp_path):
         with pytest.raises(ReferenceDocxError, match=message) as error:
             markdown_to_docx("# x\n", meta("en"), reference_docx=path)
         assert name in str(error.value)
+    # a directory that understates a part's size: reading stops at what it declared (damaged file)
+    lying = tmp_path / "lying.docx"
+    raw = bytearray(variant("big.docx", {"word/media/big.bin": b"\x00" * (8 * 2**20)}).read_bytes())
+    import struct
+
+    for signature, size_at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        pos = raw.find(signature)
+        while pos >= 0:
+            name_at = pos + (30 if signature == b"PK\x03\x04" else 46)
+            if raw[name_at:name_at + 18] == b"word/media/big.bin":
+                raw[pos + size_at:pos + size_at + 4] = struct.pack("<I", 100)
+            pos = raw.find(signature, pos + 4)
+    lying.write_bytes(bytes(raw))
+    with pytest.raises(ReferenceDocxError, match="lying.docx.*damaged"):
+        markdown_to_docx("# x\n", meta("en"), reference_docx=lying)
     # a part whose data is damaged (bad CRC) is a damaged file, not a crash
     corrupt = tmp_path / "corrupt.docx"
     raw = bytearray(plain.read_bytes())
