@@ -236,3 +236,5 @@ def test_every_construct_and_hostile_text_is_accepted(lang):
         assert_accepted(outputs["prd.docx"], f"hostile {path}/{field}/{lang}")
     weird = "# " + hostile.replace("\n", " ") + "\n\n" + "\n\n".join(HOSTILE) + "\n"
     assert_accepted(markdown_to_docx(weird, meta(lang, subject=hostile, keywords=(hostile,))), f"hostile markdown/{lang}")
+    # a font name is a value written into XML too
+    assert_accepted(markdown_to_docx(EVERYTHING, meta(lang), cjk_font='Fang & "Song" <x>'), f"hostile font/{lang}")

@@ -453,11 +453,27 @@ def test_table_columns_are_sized_by_their_words():
     assert why == max(widths) and why > 2.5 * max(widths[:2] + widths[3:])
     # "Context" and "unknown" fit on one line: at least their width at 9.5 pt plus the cell margins
     assert widths[1] >= 7 * 0.62 * 190 + 216 and widths[5] >= 7 * 0.62 * 190 + 216
-    # a table whose words do not fit the page is set in the small table text
-    wide = "| " + " | ".join(f"Accountability{i}" for i in range(9)) + " |\n|" + " --- |" * 9 + "\n|" + " x |" * 9 + "\n"
-    document = load(markdown_to_docx("# T\n\n## S\n\n" + wide, meta("en")))
+    # a table whose words do not fit the page is set in the small table text ...
+    def wide(n):
+        return ("# T\n\n## S\n\nbefore\n\n| " + " | ".join(["Accountability"] * n) + " |\n|" + " --- |" * n
+                + "\n|" + " x |" * n + "\n\nafter\n")
+    document = load(markdown_to_docx(wide(6), meta("en")))
     assert document.tables[0].rows[0].cells[0].paragraphs[0].style.name == "Table Heading Small"
+    assert len(document.sections) == 1
     assert sum(c.width.twips for c in document.tables[0].rows[0].cells) <= 11906 - 2 * 1247
+    # ... and one whose words do not fit even then gets a page of its own, turned sideways
+    data = markdown_to_docx(wide(9), meta("en"))
+    document = load(data)
+    assert [s.orientation for s in document.sections] == [0, 1, 0]  # portrait, landscape, portrait
+    assert [s.different_first_page_header_footer for s in document.sections] == [True, False, False]
+    assert sum(c.width.twips for c in document.tables[0].rows[0].cells) <= 16838 - 2 * 1247
+    assert ooxml_problems(data) == []
+
+
+def ooxml_problems(data):
+    import ooxml
+
+    return ooxml.problems(data)
 
 
 def test_malformed_body_is_a_bug_that_stops_the_render():
@@ -473,14 +489,32 @@ def test_fence_handlers_and_extra_parts_reach_the_package():
 
     def handler(writer, token):
         writer.extra_parts.append(ExtraPart("extra/note.xml", "<note/>", "application/xml",
-                                            "http://example.com/rel/note", "rIdNote"))
+                                            "http://example.com/rel/note", writer.new_rel_id("Note")))
         return '<w:p><w:r><w:t>drawn</w:t></w:r></w:p>'
     data = markdown_to_docx("# T\n\n```Mermaid\ngraph\n```\n\n```\nplain\n```\n", meta("en"), fence_handlers={"mermaid": handler})
     assert "<note/>" == part(data, "word/extra/note.xml")
-    assert 'Target="extra/note.xml"' in part(data, "word/_rels/document.xml.rels")
+    assert 'Id="rIdPrdkitNote1" Type="http://example.com/rel/note" Target="extra/note.xml"' in part(
+        data, "word/_rels/document.xml.rels")
     assert 'PartName="/word/extra/note.xml"' in part(data, "[Content_Types].xml")
     texts = [p.text for p in load(data).paragraphs]
     assert "drawn" in texts and "plain" in texts and "graph" not in texts
+
+
+def test_extra_parts_reach_a_reference_package(tmp_path):
+    from prdkit.word import ExtraPart
+
+    ref = tmp_path / "ref.docx"
+    docx.Document().save(ref)
+
+    def handler(writer, token):
+        writer.extra_parts.append(ExtraPart("extra/note.xml", "<note/>", "application/xml",
+                                            "http://example.com/rel/note", writer.new_rel_id("Note")))
+        return '<w:p><w:r><w:t>drawn</w:t></w:r></w:p>'
+    data = markdown_to_docx("# T\n\n```mermaid\ngraph\n```\n", meta("en"), reference_docx=ref,
+                            fence_handlers={"mermaid": handler})
+    assert "<note/>" == part(data, "word/extra/note.xml")
+    assert 'Target="extra/note.xml"' in part(data, "word/_rels/document.xml.rels")
+    assert 'PartName="/word/extra/note.xml"' in part(data, "[Content_Types].xml")
 
 
 def test_checklist_word_step_is_linear():
@@ -649,6 +683,21 @@ def test_reference_folder_and_zip_limits(tmp_path):
         with pytest.raises(ReferenceDocxError, match=message) as error:
             markdown_to_docx("# x\n", meta("en"), reference_docx=path)
         assert name in str(error.value)
+    # a directory that understates a part's size: reading stops at what it declared (damaged file)
+    lying = tmp_path / "lying.docx"
+    raw = bytearray(variant("big.docx", {"word/media/big.bin": b"\x00" * (8 * 2**20)}).read_bytes())
+    import struct
+
+    for signature, size_at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        pos = raw.find(signature)
+        while pos >= 0:
+            name_at = pos + (30 if signature == b"PK\x03\x04" else 46)
+            if raw[name_at:name_at + 18] == b"word/media/big.bin":
+                raw[pos + size_at:pos + size_at + 4] = struct.pack("<I", 100)
+            pos = raw.find(signature, pos + 4)
+    lying.write_bytes(bytes(raw))
+    with pytest.raises(ReferenceDocxError, match="lying.docx.*damaged"):
+        markdown_to_docx("# x\n", meta("en"), reference_docx=lying)
     # a part whose data is damaged (bad CRC) is a damaged file, not a crash
     corrupt = tmp_path / "corrupt.docx"
     raw = bytearray(plain.read_bytes())

@@ -33,6 +33,8 @@ _CHECKBOX_RPR = (f'<w:rFonts w:ascii="{SYMBOL_FONT}" w:hAnsi="{SYMBOL_FONT}" w:e
                  f'w:cs="{SYMBOL_FONT}" w:hint="eastAsia"/>')
 _CELL_PADDING = 2 * 108 + 40  # the table style's cell margins and a little slack, twips
 _SHORT_WORD = 24  # words up to this many characters are never split across lines in a cell
+# Where a section ends: package.py puts the section's properties in place of the comment.
+SECTION_END = "<w:p><w:pPr><!--prdkit:section:{orient}--></w:pPr></w:p>"
 
 
 @dataclass
@@ -94,6 +96,13 @@ class BodyWriter:
         self.title: str | None = None
         self.front_matter = False
         self._bookmarks = 0
+        self._rel_ids = 0
+
+    def new_rel_id(self, kind: str) -> str:
+        """A relationship id of the main part for an extra part ("Chart" → rIdPrdkitChart1, 2, …),
+        unique beside prdkit's own and a reference document's."""
+        self._rel_ids += 1
+        return f"rIdPrdkit{kind}{self._rel_ids}"
 
     def body(self) -> Body:
         return Body("".join(self.out), self.title, self.hyperlinks, self.list_nums, self.extra_parts)
@@ -267,7 +276,12 @@ class BodyWriter:
         if not rows:
             return
         cols = max(len(r) for r in rows)
-        widths, small = column_widths(rows, cols, self.text_width, header_rows)
+        widths, small, fits = column_widths(rows, cols, self.text_width, header_rows)
+        front = self.front_matter and not self.list_stack and not self.quote_depth
+        # a table whose words do not fit the page even in small text gets a page turned sideways
+        landscape = not fits and not front and not self.list_stack and self.sheet.landscape_width > self.text_width
+        if landscape:
+            widths, small, _ = column_widths(rows, cols, self.sheet.landscape_width, header_rows)
         suffix = " Small" if small else ""
         text_style, head_style = self.sid["Table Text" + suffix], self.sid["Table Heading" + suffix]
         parts = [
@@ -293,8 +307,15 @@ class BodyWriter:
             parts.append("</w:tr>")
         parts.append("</w:tbl>")
         xml = "".join(parts)
-        if self.front_matter and not self.list_stack and not self.quote_depth:
+        if front:
             self.cover_tables.append(xml)
+            return
+        if landscape:
+            # a section ends before the table (upright) and after it (sideways); the packager
+            # writes their w:sectPr from the document's own
+            self.out.append(SECTION_END.format(orient="portrait"))
+            self.out.append(xml)
+            self.out.append(SECTION_END.format(orient="landscape"))
             return
         self.out.append(xml)
         self.out.append(paragraph_xml(ppr_extra='<w:spacing w:after="40"/>'))
@@ -474,13 +495,16 @@ def _words(line: str):
         yield "".join(word)
 
 
-def column_widths(rows: list[list[list]], cols: int, usable: int, header_rows: int = 1) -> tuple[list[int], bool]:
-    """Column widths in twips, and whether the table needs the small table text.
+def column_widths(rows: list[list[list]], cols: int, usable: int,
+                  header_rows: int = 1) -> tuple[list[int], bool, bool]:
+    """Column widths in twips, whether the table needs the small table text, and whether its
+    words fit at all.
 
     Like a browser's automatic table layout: each column gets at least its longest word (so
     "Context" is never split into "Contex|t"), and what is left of the text width goes to the
     columns by how much more they hold; a table whose words do not fit at 9.5 pt is set at
-    7.5 pt. A column is never narrower than 1.1 cm."""
+    7.5 pt. A column is never narrower than 1.1 cm. The body writer turns the page for a table
+    whose words do not fit even then."""
     widest_word = [0.0] * cols  # ems
     longest_line = [0.0] * cols
     head_factor = [1.0] * cols
@@ -504,15 +528,15 @@ def column_widths(rows: list[list[list]], cols: int, usable: int, header_rows: i
     if sum(natural) <= usable:
         spare = usable - sum(natural)
         total = sum(natural)
-        return [int(w + spare * w / total) for w in natural], small
+        return [int(w + spare * w / total) for w in natural], small, True
     if sum(minimum) <= usable:
         spare = usable - sum(minimum)
         extra = [nat - m for nat, m in zip(natural, minimum)]
         total = sum(extra) or 1
-        return [int(m + spare * e / total) for m, e in zip(minimum, extra)], small
+        return [int(m + spare * e / total) for m, e in zip(minimum, extra)], small, True
     # even the small text does not fit: share the width by the words' needs
     total = sum(minimum)
-    return [int(m * usable / total) for m in minimum], small
+    return [int(m * usable / total) for m in minimum], small, False
 
 
 def cover_xml(meta: DocMeta, title: str, sheet: Stylesheet, writer: BodyWriter) -> str:

@@ -8,11 +8,13 @@ relationships and content types) are added either way.
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import io
 import posixpath
+import re
 import zipfile
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 from xml.parsers import expat
 
 from .body import Body, ExtraPart
@@ -128,14 +130,17 @@ def rels_xml(rels: list[tuple[str, str, str, bool]]) -> str:
     )
 
 
-def sect_pr_xml(refs: list[tuple[str, str, str]], title_page: bool = True, namespaces: str = "") -> str:
+def sect_pr_xml(refs: list[tuple[str, str, str]], title_page: bool = True, namespaces: str = "",
+                landscape: bool = False) -> str:
     """A4 section properties. `refs`: (header|footer, default|first|even, relationship id);
     they come first in CT_SectPr, w:titlePg between w:cols and w:docGrid."""
+    size = (f'<w:pgSz w:w="{PAGE_H}" w:h="{PAGE_W}" w:orient="landscape"/>' if landscape
+            else f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>')
     return (
         f'<w:sectPr{namespaces}>'
         + "".join(f'<w:{kind}Reference w:type="{kind_type}" r:id="{esc(rid)}"/>' for kind, kind_type, rid in refs)
-        + f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
-        f'<w:pgMar w:top="{MARGIN_TB}" w:right="{MARGIN_SIDE}" w:bottom="{MARGIN_TB}" w:left="{MARGIN_SIDE}" '
+        + size
+        + f'<w:pgMar w:top="{MARGIN_TB}" w:right="{MARGIN_SIDE}" w:bottom="{MARGIN_TB}" w:left="{MARGIN_SIDE}" '
         'w:header="708" w:footer="708" w:gutter="0"/><w:cols w:space="708"/>'
         + ("<w:titlePg/>" if title_page else "") + '<w:docGrid w:linePitch="360"/></w:sectPr>'
     )
@@ -156,6 +161,23 @@ def zip_package(parts: dict[str, str | bytes]) -> bytes:
             info.external_attr = 0o644 << 16
             package.writestr(info, content.encode("utf-8") if isinstance(content, str) else content, compresslevel=6)
     return out.getvalue()
+
+
+_SECTION_END = re.compile(r"<!--prdkit:section:(portrait|landscape)-->")
+
+
+def place_sections(body: str, section: Callable[[bool, bool], str]) -> tuple[str, str]:
+    """The body with the properties of each section that ends inside it (body.SECTION_END),
+    and the final w:sectPr. `section(landscape, title_page)` writes one; only the first
+    section has the title page (the cover)."""
+    pieces = _SECTION_END.split(body)
+    if len(pieces) == 1:
+        return body, section(False, True)
+    out = [pieces[0]]
+    for index in range(1, len(pieces), 2):
+        out.append(section(pieces[index] == "landscape", index == 1))
+        out.append(pieces[index + 1])
+    return "".join(out), section(False, False)
 
 
 def check_well_formed(parts: dict[str, str | bytes]) -> None:
@@ -197,12 +219,13 @@ def build_package(body: Body, sheet: Stylesheet, meta: DocMeta, title: str) -> b
     extra_rels: list[tuple[str, str, str, bool]] = []
     extra_files: dict[str, str | bytes] = {}
     _add_extra_parts(body.extra_parts, "word", extra_files, overrides, extra_rels)
-    sect = sect_pr_xml([("header", "default", "rIdHeader"), ("header", "first", "rIdHeaderFirst"),
-                        ("footer", "default", "rIdFooter"), ("footer", "first", "rIdFooterFirst")])
+    refs = [("header", "default", "rIdHeader"), ("header", "first", "rIdHeaderFirst"),
+            ("footer", "default", "rIdFooter"), ("footer", "first", "rIdFooterFirst")]
+    body_xml, sect = place_sections(body.xml, lambda landscape, title: sect_pr_xml(refs, title, landscape=landscape))
     parts: dict[str, str | bytes] = {
         "[Content_Types].xml": content_types_xml(overrides),
         "_rels/.rels": PACKAGE_RELS,
-        "word/document.xml": document_xml(body.xml, sect),
+        "word/document.xml": document_xml(body_xml, sect),
         "word/_rels/document.xml.rels": rels_xml([
             ("rIdStyles", f"{REL}/styles", "styles.xml", False),
             ("rIdNumbering", f"{REL}/numbering", "numbering.xml", False),
@@ -286,13 +309,24 @@ def _reference_parts(sheet: ReferenceStylesheet, body: str, nums: str, links: li
                 ref.set(W + "type", ref_type)
                 sect.insert(0, ref)
             ref.set(R_ID, rid)
-    title_pg = sect.find(W + "titlePg")
-    if title_pg is None:
-        title_pg = etree.Element(W + "titlePg")
-        after = next((child for child in sect if etree.QName(child).localname in _AFTER_TITLE_PG), None)
-        after.addprevious(title_pg) if after is not None else sect.append(title_pg)
-    title_pg.attrib.pop(W + "val", None)
-    files[sheet.doc_part] = document_xml(body, etree.tostring(sect).decode("utf-8"))
+    def section(landscape: bool, title_page: bool) -> str:
+        variant = copy.deepcopy(sect)
+        for title_pg in variant.findall(W + "titlePg"):
+            variant.remove(title_pg)
+        if title_page:
+            title_pg = etree.Element(W + "titlePg")
+            after = next((child for child in variant if etree.QName(child).localname in _AFTER_TITLE_PG), None)
+            after.addprevious(title_pg) if after is not None else variant.append(title_pg)
+        size = variant.find(W + "pgSz")
+        if landscape and size is not None and size.get(W + "w") and size.get(W + "h"):
+            width, height = sorted((size.get(W + "w"), size.get(W + "h")), key=int)
+            size.set(W + "w", height)
+            size.set(W + "h", width)
+            size.set(W + "orient", "landscape")
+        return etree.tostring(variant).decode("utf-8")
+
+    body, final = place_sections(body, section)
+    files[sheet.doc_part] = document_xml(body, final)
     files[sheet.styles_part] = sheet.styles_xml()
     files[sheet.numbering_part] = sheet.numbering_xml(nums)
     for part_name, content, rel_type, default_name, content_type in (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .wml import MARGIN_SIDE, NS_W, PAGE_W, esc
+from .wml import MARGIN_SIDE, NS_W, PAGE_H, PAGE_W, esc
 
 # The style names the body uses; the default stylesheet has them all, a reference document
 # gets the missing ones added (reference.py).
@@ -98,6 +98,7 @@ class Stylesheet:
     cjk_font: str
     style_ids: dict[str, str]
     text_width: int = PAGE_W - 2 * MARGIN_SIDE  # twips between the margins
+    landscape_width: int = PAGE_H - 2 * MARGIN_SIDE  # the same on a page turned sideways
     bullet_num: int = 1
     number_abstract: int = 1
     next_num: int = 3
