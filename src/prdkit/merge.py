@@ -55,13 +55,31 @@ def _lines(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-def _conflict_sections(lines: list[str], start_marker: str) -> list[str]:
-    sections, heading = [], "(top)"
-    for line in lines:
+def _conflict_sections(lines: list[str], start_marker: str, lang: str = "en") -> list[str]:
+    """The heading of each section holding a conflict; above the first section (the title and
+    the cover table) the conflicting cover fields are named instead."""
+    sections, heading, title = [], None, ""
+    for i, line in enumerate(lines):
         if line.startswith("## "):
             heading = line[3:].strip()
-        elif line.startswith(start_marker) and heading not in sections:
-            sections.append(heading)
+        elif line.startswith("# ") and heading is None:
+            title = line[2:].strip()
+        elif line.startswith(start_marker):
+            if heading is not None:
+                name = heading
+            else:
+                fields = []
+                for row in lines[i + 1:]:
+                    if row.startswith(">>>>>>>"):
+                        break
+                    cells = [c.strip() for c in re.split(r"(?<!\\)\|", row.strip())[1:-1]]
+                    label = cells[0].replace("\\", "") if cells else ""
+                    if label and not set(label) <= set("-: ") and label not in fields:
+                        fields.append(label)
+                cover = "封面表" if lang == "zh" else "cover table"
+                name = f"{cover}: {', '.join(fields)}" if fields else (title or cover)
+            if name not in sections:
+                sections.append(name)
     return sections
 
 
@@ -71,9 +89,11 @@ def merge_prd(folder: Path, new_text: str, lang: str, force: bool = False) -> Me
     target = folder / "prd.md"
     if not target.exists():
         return MergeOutcome(new_text)
-    current = target.read_text(encoding="utf-8")
+    from .safeyaml import read_text
+
+    current = read_text(target, "Markdown file")
     base_file = base_path(folder)
-    base = base_file.read_text(encoding="utf-8") if base_file.exists() else None
+    base = read_text(base_file, "render record") if base_file.exists() else None
     if current == new_text:
         return MergeOutcome(new_text)
     if base is None:
@@ -93,7 +113,7 @@ def merge_prd(folder: Path, new_text: str, lang: str, force: bool = False) -> Me
     text = "".join(line if line.endswith("\n") else line + "\n" for line in merged)
     if not has_conflict:
         return MergeOutcome(text, merged_edits=True)
-    return MergeOutcome(text, conflicts=_conflict_sections(_lines(text), "<<<<<<<"), merged_edits=True)
+    return MergeOutcome(text, conflicts=_conflict_sections(_lines(text), "<<<<<<<", lang), merged_edits=True)
 
 
 CONFLICT_LINE = re.compile(r"^(<<<<<<<|=======|>>>>>>>)( |$)", re.M)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .answers import AnswersFile, dump_yaml, read_yaml
 from .bank import load_bank
+from .errors import UserError
 
 SNAPSHOT = ".prdkit/answers.base.yaml"
 
@@ -32,8 +33,19 @@ def load_snapshot(folder: Path) -> dict | None:
     path = folder / SNAPSHOT
     if not path.exists():
         return None
-    data, _ = read_yaml(path, what="render snapshot")
-    return data if isinstance(data, dict) else None
+    data, lines = read_yaml(path, what="render snapshot")
+    # prdkit writes this file; a damaged one is named, field and line, rather than half-read
+    answers = data.get("answers") if isinstance(data, dict) else None
+    problem = None if isinstance(answers, dict) else ("answers", "should be a mapping of sections")
+    for section, block in (answers if isinstance(answers, dict) else {}).items():
+        if problem is None and not (block is None or isinstance(block, dict)):
+            problem = (f"answers.{section}", "should be a mapping of answers")
+    if problem:
+        where = problem[0].split(".")
+        line = lines.get(tuple(where)) or lines.get(("answers",)) or 1
+        raise UserError(f"{path}: line {line}: {problem[0]}: {problem[1]}; this file is prdkit's record of the last "
+                        f"render: delete it to start the revision history afresh")
+    return data
 
 
 def bump(version: str) -> str:
