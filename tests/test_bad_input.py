@@ -349,3 +349,16 @@ def test_prdkit_exits_only_with_known_codes(tmp_path, section, qid, source):
         result = run_prdkit(*args)
         assert result.returncode in (0, 1, 2, 130), (args, source, result.returncode, result.stderr)
         assert "Traceback" not in result.stderr and "internal error" not in result.stderr, (args, source, result.stderr)
+
+
+def test_the_wizard_refuses_nan_and_impossible_dates():
+    from prdkit.wizard.prompts import _text_validator
+
+    for path, bad, good in (("cost.calls_per_request", ("nan", "inf", "-Infinity"), "1.5"),
+                            ("background.doc_date", ("2026-02-30", "20260101", "0000-00-00"), "2026-02-28")):
+        q = BANK.question(path)
+        for lang in ("zh", "en"):
+            validate = _text_validator(q, lang)
+            assert validate(good) is True
+            for value in bad:
+                assert isinstance(validate(value), str), (path, value)
