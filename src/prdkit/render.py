@@ -30,6 +30,12 @@ ADVICE_AFTER = {
     "cost": "cost",
     "evaluation": "evaluation",
 }
+# Questions a section shows through a partial of its own (templates/prd/parts/NAME.md.j2)
+# rather than in its question-and-answer table: section id -> (partial, question ids).
+PARTS = {
+    "scenario": ("alternatives", {"alternatives"}),
+    "solution": ("poc", {"poc_hypotheses", "poc_test_set", "poc_timebox_weeks", "poc_team", "poc_candidates", "poc_decision"}),
+}
 
 
 @lru_cache(maxsize=1)
@@ -130,12 +136,17 @@ def prd_context(answers: AnswersFile, bank: Bank, advice: Mapping[str, Any] | No
     sections = []
     for section in bank.sections:
         short, long = [], []
+        part_name, part_ids = PARTS.get(section.id, (None, set()))
+        part: dict[str, Any] = {}
         for q in section.questions:
             if section.id == "background" and q.id in COVER_QUESTIONS:
                 continue
             if not q.applies(answers.answers):
                 continue
             entry = {"q": q, "value": answers.get(q.path)}
+            if q.id in part_ids:
+                part[q.id] = entry
+                continue
             (long if q.type in LONG_TYPES else short).append(entry)
         sections.append(
             {
@@ -145,6 +156,7 @@ def prd_context(answers: AnswersFile, bank: Bank, advice: Mapping[str, Any] | No
                 "short": short,
                 "long": long,
                 "advice": ADVICE_AFTER.get(section.id),
+                "part": {"name": part_name, "entries": part} if part else None,
             }
         )
     revisions = answers.revisions or [

@@ -26,7 +26,10 @@ def print_advice(advice: Mapping[str, Any], lang: str, console=None) -> None:
     for d in fit["dimensions"]:
         table.add_row(d["label"], str(d["score"]), d["reason"])
     console.print(table)
-    console.print(f"[bold]{'结论' if zh else 'Verdict'}:[/bold] {fit['verdict_label']}")
+    from rich.markup import escape
+
+    # the label may quote names the PM typed: never read them as rich markup
+    console.print(f"[bold]{'结论' if zh else 'Verdict'}:[/bold] {escape(fit['verdict_label'])}")
     for risk in fit["blocking_risks"]:
         console.print(f"[red]✗[/red] {risk}")
     for note in fit["notes"]:

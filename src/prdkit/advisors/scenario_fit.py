@@ -167,11 +167,19 @@ def scenario_fit(answers: Mapping[str, Any], lang: str) -> dict[str, Any]:
     if rules == "partly" and verdict != "rules":
         notes.append(say(lang, "部分请求可由规则处理：先走规则，大模型处理长尾，成本和稳定性都更好。",
                          "Rules can take part of the traffic: route those first and keep the LLM for the long tail."))
+    verdict_label = (zh if lang == "zh" else en).format(kind=kind_label)
+    # a SaaS the PM marks as covering the need: the verdict says so, so "why not buy it?" is answered
+    buyable = [str(row.get("name")) for row in get(answers, "scenario.alternatives", [])
+               if isinstance(row, Mapping) and row.get("kind") == "buy_saas" and row.get("covers_need") == "yes" and row.get("name")]
+    if buyable:
+        verdict_label += say(lang, "；但可直接采购的{names}已能满足需求，自建前先说明为什么不买", "; but {names}, which can be bought, already covers the need: show why building beats buying",
+                             names=("、".join(f"“{n}”" for n in buyable) if lang == "zh" else ", ".join(buyable)))
     return {
         "dimensions": dims,
         "average": average,
         "verdict": verdict,
-        "verdict_label": (zh if lang == "zh" else en).format(kind=kind_label),
+        "verdict_label": verdict_label,
+        "buy_options": buyable,
         "traditional_kind": kind,
         "blocking_risks": blocking,
         "notes": notes,
