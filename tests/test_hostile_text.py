@@ -21,6 +21,7 @@ from prdkit.render import render_prd_markdown
 from prdkit.word import DocMeta, markdown_to_docx
 
 BANK = load_bank()
+ROOT_EXAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "examples" / "rag-knowledge-base" / "en"
 BASE = initial_answers(BANK, "en", get_preset("rag-knowledge-base"))
 APPLICABLE = {q.path for q in BANK.applicable(BASE)}
 # every free-text place in the schema: text and multi-line questions, list items, text fields of records
@@ -179,3 +180,33 @@ def test_every_preset_free_text_answer_appears(tmp_path):
                 value = (values.get(q.section) or {}).get(q.id)
                 if q.type in ("text", "multiline") and value:
                     assert folded(value) in seen, (preset.name, lang, q.path)
+
+
+def test_separators_and_escapes_in_cover_fields_reach_no_output_raw(tmp_path):
+    """`owner: "Alice\\u2028# X"` and friends: no heading, no broken table, no raw control
+    character in prd.md, the Word body or the Word core properties (issue 16)."""
+    import zipfile
+
+    from conftest import run_prdkit
+
+    folder = tmp_path / "prd"
+    assert run_prdkit("new", folder, "--preset", "rag-knowledge-base", "--lang", "en", "--defaults").returncode == 0
+    answers = folder / "answers.yaml"
+    text = answers.read_text(encoding="utf-8")
+    text = text.replace("owner: Wen Li", 'owner: "Alice\\u2028# X \\e[31mred"', 1)
+    text = text.replace("business_line: Customer service", 'business_line: "A\\x1c# Y\\N## Z\\v# V\\f- W\\x1d| Q\\x1e> R\\u2029### S"', 1)
+    answers.write_text(text, encoding="utf-8")
+    result = run_prdkit("render", answers)
+    assert result.returncode == 0, result.stderr
+    prd = (folder / "prd.md").read_text(encoding="utf-8")
+    assert no_raw_controls(prd)
+    assert "| Owner | Alice # X ␛\\[31mred |" in prd
+    assert headings(prd) == headings((ROOT_EXAMPLES / "prd.md").read_text(encoding="utf-8")) and table_shapes_ok(prd)
+    for name in ("prd.docx", "launch-checklist.docx"):
+        with zipfile.ZipFile(folder / name) as package:
+            for part in ("word/document.xml", "docProps/core.xml"):
+                xml = package.read(part).decode("utf-8")
+                assert not any(ch in xml for ch in CONTROLS + list(SEPARATORS.replace("\r", ""))), (name, part)
+            assert "<dc:creator>Alice # X ␛[31mred</dc:creator>" in package.read("docProps/core.xml").decode("utf-8")
+        document = docx.Document(folder / name)
+        assert not [p.text for p in document.paragraphs if p.style.name.startswith("Heading") and p.text.strip() in ("X", "Y", "Z", "S")]

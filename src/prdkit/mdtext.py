@@ -35,6 +35,11 @@ def plain(text: object) -> str:
     return str(text).replace("\r\n", "\n").translate(_TABLE)
 
 
+def one_line(text: object) -> str:
+    """plain() on one line (a title, a name): every line break becomes a space. Not escaped."""
+    return " ".join(plain(text).split("\n"))
+
+
 def _escape_line(line: str) -> str:
     line = _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", line))
     # Leading spaces or tabs would start an indented code block (or vanish): write them as
@@ -67,7 +72,7 @@ def line(text: object) -> str:
     """Text that must stay on one line (a heading): line breaks become spaces."""
     if text is None:
         return ""
-    return _escape_line(" ".join(plain(text).split("\n")))
+    return _escape_line(one_line(text))
 
 
 def block(text: object) -> str:

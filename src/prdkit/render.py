@@ -118,11 +118,13 @@ def document_info(answers: AnswersFile, bank: Bank) -> DocInfo:
     lang = answers.lang
     status_q = bank.question("background.status")
     status = answers.get("background.status")
+    # The Word title page and core properties take these as they are: on one line, control
+    # characters shown as their visible symbols, as in prd.md
     return DocInfo(
-        title=str(answers.get("background.project_name") or text("untitled", lang)),
-        owner=str(answers.get("background.owner", "")),
-        business_line=str(answers.get("background.business_line", "")),
-        version=str(answers.get("background.version", "")),
+        title=mdtext.one_line(answers.get("background.project_name") or text("untitled", lang)),
+        owner=mdtext.one_line(answers.get("background.owner", "")),
+        business_line=mdtext.one_line(answers.get("background.business_line", "")),
+        version=mdtext.one_line(answers.get("background.version", "")),
         status=status_q.choice_label(status, lang) if status else "",
         date=str(answers.get("background.doc_date", "")),
         preset=answers.preset,
