@@ -2,6 +2,7 @@
 traceback, nothing written (issue 7)."""
 
 import importlib.util
+import os
 import shutil
 from pathlib import Path
 
@@ -26,6 +27,21 @@ EXPECTED = {
     "python_tag.yaml": ["tags", "line 5"],
     "duplicate_key.yaml": ["price_input", "twice", "line 6"],
     "several_problems.yaml": ["3 problems", "answers.scenario.daily_requests", "answers.cost.currency", "answers.evaluation.metrics[0].target"],
+    # issue 16: numbers, dates and YAML 1.1 leftovers
+    "nan_number.yaml": ["line 5", "answers.cost.calls_per_request", ".nan", "NaN"],
+    "infinite_share.yaml": ["line 5", "answers.cost.cached_share", ".inf"],
+    "nan_metric_target.yaml": ["line 6", "answers.evaluation.metrics[0].target", ".NaN"],
+    "impossible_date.yaml": ["line 5", "answers.background.doc_date", "2026-02-30", "not a real date"],
+    "month_13.yaml": ["line 5", "answers.background.doc_date", "2026-13-01", "not a real date"],
+    "quoted_zero_date.yaml": ["line 5", "answers.background.doc_date", "0000-00-00", "not a real date"],
+    "octal_number.yaml": ["line 5", "answers.scenario.daily_requests", "octal number 5120", "YAML 1.2", "12000"],
+    "base60_number.yaml": ["line 5", "answers.scenario.daily_requests", "'3:20:00'", "YAML 1.2", "base-60"],
+    "yes_for_bool.yaml": ["line 5", "answers.launch.kill_switch", "'yes'", "YAML 1.2", "true or false"],
+    "binary_tag.yaml": ["line 5", "tags"],
+    "timestamp_tag.yaml": ["line 5", "tags"],
+    "huge_integer.yaml": ["line 5", "answers.scenario.daily_requests"],
+    "two_documents.yaml": ["line 6", "second YAML document"],
+    "complex_key.yaml": ["line 5", "plain names"],
 }
 
 
@@ -44,6 +60,18 @@ def generated_bad_files(tmp_path):
     folder = tmp_path / "a-folder.yaml"
     folder.mkdir()
     files[folder] = ["folder"]
+    deep = tmp_path / "deep.yaml"  # 900 levels: Python's recursion limit, before issue 16
+    deep.write_text("schema_version: 1\nlang: en\nanswers:\n  background:\n    owner: " + "[" * 900 + "]" * 900 + "\n")
+    files[deep] = ["line 5", "nested more than"]
+    deep_block = tmp_path / "deep-block.yaml"
+    deep_block.write_text("answers:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(60)) + "  " * 61 + "x: 1\n")
+    files[deep_block] = ["nested more than"]
+    many = tmp_path / "many.yaml"
+    many.write_text("schema_version: 1\nlang: en\nanswers:\n  background:\n    scope_in: [" + "a," * 400_000 + "a]\n")
+    files[many] = ["line 5", "entries"]
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    files[fifo] = ["named pipe"]
     return files
 
 
@@ -64,7 +92,9 @@ def test_every_command_reports_every_bad_file(command, extra, tmp_path):
     assert run_prdkit("new", good, "--preset", "rag-knowledge-base", "--lang", "en", "--defaults").returncode == 0
     for path, fragments in all_cases(tmp_path).items():
         work = tmp_path / "work" / path.name
-        if path.exists():
+        if path.is_fifo():
+            work = path  # a FIFO nobody writes to: opening it for reading would wait forever
+        elif path.exists():
             work.parent.mkdir(parents=True, exist_ok=True)
             if path.is_dir():
                 work.mkdir(exist_ok=True)
@@ -74,7 +104,7 @@ def test_every_command_reports_every_bad_file(command, extra, tmp_path):
             work = path
         before = sorted(p.name for p in work.parent.iterdir()) if work.parent.exists() else []
         args = [command, work] + [good / "answers.yaml" if e == "OTHER" else e for e in extra]
-        result = run_prdkit(*args)
+        result = run_prdkit(*args, timeout=60)
         assert result.returncode == 2, (command, path.name, result.stdout, result.stderr)
         assert "Traceback" not in result.stderr, (command, path.name, result.stderr)
         assert str(work) in result.stderr, (command, path.name, result.stderr)
@@ -88,3 +118,247 @@ def test_every_command_reports_every_bad_file(command, extra, tmp_path):
 def test_debug_shows_a_traceback_for_bugs_only(tmp_path):
     result = run_prdkit("--debug", "check", CORPUS / "out_of_range.yaml")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- issue 16: parsing
+
+
+def test_a_device_is_refused_without_reading_it():
+    """/dev/zero never ends: prdkit refuses it at once instead of reading gigabytes."""
+    result = run_prdkit("check", "/dev/zero", timeout=30)
+    assert result.returncode == 2 and "/dev/zero" in result.stderr and "device" in result.stderr
+
+
+def test_a_file_larger_than_the_limit_is_read_only_up_to_it(tmp_path, monkeypatch):
+    from prdkit import safeyaml
+    from prdkit.errors import UserError
+
+    reads = []
+    real_read = os.read
+    monkeypatch.setattr(safeyaml.os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * (safeyaml.MAX_BYTES * 3))
+    with pytest.raises(UserError, match="too large"):
+        safeyaml.read_yaml(big)
+    assert sum(reads) <= safeyaml.MAX_BYTES + 1
+
+
+def test_yaml_1_1_text_forms_are_text(tmp_path):
+    """`owner: 1:20` is the text 1:20 (YAML 1.2), not "int 80"; yes/no/on are text too."""
+    folder = tmp_path / "prd"
+    assert run_prdkit("new", folder, "--preset", "rag-knowledge-base", "--lang", "en", "--defaults").returncode == 0
+    answers = folder / "answers.yaml"
+    text = answers.read_text()
+    text = text.replace("owner: Wen Li", "owner: 1:20", 1).replace("business_line: Customer service", "business_line: on", 1)
+    answers.write_text(text)
+    result = run_prdkit("render", answers)
+    assert result.returncode == 0, result.stderr
+    prd = (folder / "prd.md").read_text()
+    assert "| Owner | 1:20 |" in prd and "| Business line | on |" in prd
+
+
+def test_a_number_where_text_belongs_says_how_to_quote_it(tmp_path):
+    bad = tmp_path / "a.yaml"
+    bad.write_text("schema_version: 1\nlang: en\nanswers:\n  background:\n    owner: 12\n")
+    result = run_prdkit("check", bad)
+    assert result.returncode == 2
+    assert "answers.background.owner" in result.stderr and '"12"' in result.stderr and "int" not in result.stderr
+
+
+def _folder_with_render(tmp_path):
+    folder = tmp_path / "prd"
+    assert run_prdkit("new", folder, "--preset", "rag-knowledge-base", "--lang", "en", "--defaults").returncode == 0
+    return folder, folder / "answers.yaml"
+
+
+@pytest.mark.parametrize("content, fragments", [
+    ("records:\n- item: [1]\n  status: pass\n", ["records[0].item", "line 2"]),
+    ("records:\n- item: GEN-01\n  status: [pass]\n", ["records[0].status", "line 3"]),
+    ("records:\n- 5\n", ["records[0]", "line 2"]),
+    ("records: {}\n", ["records"]),
+])
+def test_a_damaged_acceptance_file_names_the_field(tmp_path, content, fragments):
+    folder, answers = _folder_with_render(tmp_path)
+    (folder / "acceptance.yaml").write_text(content)
+    for args in (["accept", answers], ["checklist", answers]):
+        result = run_prdkit(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "acceptance.yaml" in result.stderr and "Traceback" not in result.stderr
+        for fragment in fragments:
+            assert fragment in result.stderr, (args, fragment, result.stderr)
+
+
+@pytest.mark.parametrize("content, field", [
+    ("answers: [1]\n", "answers"),
+    ("lang: en\nanswers:\n  background: [1]\n", "answers.background"),
+    ("- x\n", "answers"),
+])
+def test_a_damaged_render_record_names_the_field(tmp_path, content, field):
+    folder, answers = _folder_with_render(tmp_path)
+    (folder / ".prdkit" / "answers.base.yaml").write_text(content)
+    answers.write_text(answers.read_text().replace("owner: Wen Li", "owner: Wen Lu"))
+    result = run_prdkit("render", answers)
+    assert result.returncode == 2, result.stderr
+    assert "answers.base.yaml" in result.stderr and f" {field}: " in result.stderr
+
+
+@pytest.mark.parametrize("content, fragment", [(b"\x89PNG\r\n\x1a\n\x00\x00", "binary"), (b"# PRD\n\xff\xfe", "UTF-8")])
+def test_a_binary_prd_md_is_bad_input(tmp_path, content, fragment):
+    folder, answers = _folder_with_render(tmp_path)
+    (folder / "prd.md").write_bytes(content)
+    result = run_prdkit("render", answers)
+    assert result.returncode == 2 and "prd.md" in result.stderr and fragment in result.stderr, result.stderr
+    assert (folder / "prd.md").read_bytes() == content
+
+
+def test_advise_json_is_always_valid_json(tmp_path):
+    """No NaN or Infinity, even with the largest amounts the schema allows."""
+    import json
+
+    folder, answers = _folder_with_render(tmp_path)
+    text = answers.read_text()
+    import re
+
+    answers.write_text(re.sub(r"amount: [0-9.]+", "amount: 1000000000000000", text))
+    result = run_prdkit("advise", "--json", answers)
+    assert result.returncode == 0, result.stderr
+
+    def refuse(constant):
+        raise AssertionError(f"advise --json printed {constant}")
+
+    data = json.loads(result.stdout, parse_constant=refuse)
+    assert data["cost"]
+    answers.write_text(re.sub(r"amount: [0-9.]+", "amount: 1.7e308", text))
+    result = run_prdkit("advise", "--json", answers)
+    assert result.returncode == 2 and "amount" in result.stderr and "at most" in result.stderr
+
+
+def test_a_conflict_in_the_cover_table_names_the_field(tmp_path):
+    folder, answers = _folder_with_render(tmp_path)
+    prd = folder / "prd.md"
+    prd.write_text(prd.read_text().replace("| Owner | Wen Li |", "| Owner | Wen Li (acting) |"))
+    answers.write_text(answers.read_text().replace("owner: Wen Li", "owner: Tao Zhou", 1))
+    result = run_prdkit("render", answers)
+    assert result.returncode == 1, result.stderr
+    assert "cover table: Owner" in result.stderr and "(top)" not in result.stderr
+
+
+# Every field of the bank, written in the file as YAML source: NaN, dates, YAML 1.1 forms,
+# separators and control characters. Loading and rendering either works, with the text
+# intact, or is a UserError (exit 2) naming the field; nothing else.
+import tempfile
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from prdkit.answers import AnswersFile, dump_yaml, load_answers
+from prdkit.bank import load_bank
+from prdkit.errors import UserError
+from prdkit.presets import get_preset, initial_answers
+from test_hostile_text import folded, markdown_text
+
+BANK = load_bank()
+BASE = initial_answers(BANK, "en", get_preset("rag-knowledge-base"))
+MARK = "ZZMARKZZ"
+PLACES = ([(q, None) for q in BANK.questions() if q.type != "records"]
+          + [(q, f) for q in BANK.questions() if q.type == "records" for f in q.fields])
+YAML_FORMS = [".nan", ".NaN", ".inf", "-.inf", "1e999", "2026-02-30", "'2026-02-30'", "2026-13-01", "0000-00-00", "'0000-00-00'",
+              "2026-02-28", "012000", "0o17", "0x1F", "3:20:00", "1:20", "yes", "no", "on", "off", "Y", "1e3", "1_000", "~", "null",
+              "true", "12", "-0", "[1]", "{a: 1}", "''"]
+SEPARATORS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+CONTROLS = "".join(chr(c) for c in range(0x20) if chr(c) not in "\t\n" + SEPARATORS) + "\x7f\x9b"
+texts = st.text(st.characters(blacklist_categories=("Cs",)) | st.sampled_from(list(SEPARATORS + CONTROLS) + ["#", "|", " ", "\n"]),
+                min_size=1, max_size=30).filter(lambda s: s.strip() and "\x00" not in s)
+
+
+def double_quoted(text):
+    """A YAML double-quoted scalar holding exactly `text`."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029\ufeff":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+sources = st.sampled_from(YAML_FORMS) | texts.map(double_quoted)
+WORK = Path(tempfile.mkdtemp(prefix="prdkit-fuzz-"))
+
+
+def file_with(q, field, source):
+    answers = {k: dict(v) for k, v in BASE.items()}
+    if field is None:
+        answers[q.section][q.id] = [MARK] if q.type in ("list", "multichoice") else MARK
+    else:
+        row = {f.id: "x" for f in q.fields if f.required and f.type in ("text", "multiline")}
+        row.update({f.id: 1 for f in q.fields if f.required and f.type in ("int", "float")})
+        row.update({f.id: f.choice_values()[0] for f in q.fields if f.required and f.type == "choice"})
+        row[field.id] = MARK
+        answers[q.section][q.id] = [row]
+    text = AnswersFile(lang="en", answers=answers).to_yaml()
+    assert text.count(MARK) == 1
+    file_with.line = text.split(MARK)[0].count("\n") + 1  # the line the source lands on
+    return text.replace(MARK, source)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(PLACES), sources)
+def test_any_yaml_form_in_any_field_loads_or_is_named(place, source):
+    from prdkit.render import render_prd_markdown
+
+    q, field = place
+    path = WORK / "answers.yaml"
+    path.write_text(file_with(q, field, source), encoding="utf-8")
+    where = f"answers.{q.path}" + (f"[0].{field.id}" if field else "[0]" if q.type in ("list", "multichoice") else "")
+    line = file_with.line
+    try:
+        answers = load_answers(path)
+    except UserError as exc:
+        assert str(path) in str(exc)
+        assert where in str(exc) or f"line {line}:" in str(exc), (where, source, str(exc))
+        return
+    markdown = render_prd_markdown(answers)
+    assert not any(ch in markdown for ch in SEPARATORS + CONTROLS), (q.path, source)
+    value = answers.get(q.path)
+    if field is not None:
+        value = value[0][field.id]
+    elif isinstance(value, list):
+        value = value[0]
+    assert value == value and value not in (float("inf"), float("-inf"))
+    kind = (field or q).type
+    applies = q.applies(answers.answers)
+    if applies and kind in ("text", "multiline", "list") and isinstance(value, str) and value.strip():
+        shown = "".join("\n" if ch in SEPARATORS else (chr(0x2400 + ord(ch)) if ord(ch) < 0x20 and ch not in "\t\n" else
+                        "\u2421" if ch == "\x7f" else "\ufffd" if 0x80 <= ord(ch) < 0xA0 else ch) for ch in value)
+        assert folded(shown) in folded(markdown_text(markdown)), (q.path, source)
+
+
+EXIT_FORMS = [("cost", "calls_per_request", ".nan"), ("background", "doc_date", "2026-02-30"), ("scenario", "daily_requests", "012000"),
+              ("scenario", "daily_requests", "3:20:00"), ("launch", "kill_switch", "off"), ("background", "owner", '"A\\u2028# X\\e[31m"'),
+              ("background", "owner", "1:20"), ("evaluation", "margin", "-.inf")]
+
+
+@pytest.mark.parametrize("section, qid, source", EXIT_FORMS)
+def test_prdkit_exits_only_with_known_codes(tmp_path, section, qid, source):
+    path = tmp_path / "answers.yaml"
+    path.write_text(file_with(BANK.question(f"{section}.{qid}"), None, source))
+    for args in (["check", path], ["render", path, "--out", tmp_path / "out"], ["advise", "--json", path], ["checklist", path],
+                 ["accept", path], ["diff", path, path]):
+        result = run_prdkit(*args)
+        assert result.returncode in (0, 1, 2, 130), (args, source, result.returncode, result.stderr)
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr, (args, source, result.stderr)
+
+
+def test_the_wizard_refuses_nan_and_impossible_dates():
+    from prdkit.wizard.prompts import _text_validator
+
+    for path, bad, good in (("cost.calls_per_request", ("nan", "inf", "-Infinity"), "1.5"),
+                            ("background.doc_date", ("2026-02-30", "20260101", "0000-00-00"), "2026-02-28")):
+        q = BANK.question(path)
+        for lang in ("zh", "en"):
+            validate = _text_validator(q, lang)
+            assert validate(good) is True
+            for value in bad:
+                assert isinstance(validate(value), str), (path, value)

@@ -1,8 +1,10 @@
-"""Any text a user types lands intact in Markdown and Word (issue 7).
+"""Any text a user types lands intact in Markdown and Word (issues 7 and 16).
 
 Allowed normalisation, and only this: runs of whitespace may fold to one space (Markdown
-and Word both lay out text, and table cells trim their ends); characters XML forbids are
-dropped from Word with a warning."""
+and Word both lay out text, and table cells trim their ends); every character some reader
+takes for a line break (CR, VT, FF, FS, GS, RS, NEL, U+2028, U+2029) is a line break; other
+control characters are shown, never written raw: C0 and DEL as their Control Pictures
+(ESC as U+241B), C1 as U+FFFD."""
 
 import io
 import re
@@ -16,9 +18,10 @@ from prdkit.answers import AnswersFile
 from prdkit.bank import load_bank
 from prdkit.presets import get_preset, initial_answers
 from prdkit.render import render_prd_markdown
-from prdkit.word import DocMeta, clean_text, markdown_to_docx
+from prdkit.word import DocMeta, markdown_to_docx
 
 BANK = load_bank()
+ROOT_EXAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "examples" / "rag-knowledge-base" / "en"
 BASE = initial_answers(BANK, "en", get_preset("rag-knowledge-base"))
 APPLICABLE = {q.path for q in BANK.applicable(BASE)}
 # every free-text place in the schema: text and multi-line questions, list items, text fields of records
@@ -30,11 +33,38 @@ FREE_TEXT = sorted(
 PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
 HOSTILE = ["| pipe | cell |", "line one\nline two", "# not a heading", "- not a list", "1. not a list", "> not a quote",
            "{{ jinja }} {% if x %}", "*star* _under_ `tick` [x](y) <script>alert(1)</script>", "&amp; &lt;",
-           "emoji 🚀👩‍💻", "中文标点：，。！？「」", "\ttab\tinside", "trailing backslash \\", "---", "==="]
+           "emoji 🚀👩‍💻", "中文标点：，。！？「」", "\ttab\tinside", "trailing backslash \\", "---", "===",
+           "Alice\u2028# X", "Alice\u2029## X", "Alice\x85# X", "A\x0b# X", "A\x0c# X", "A\x1c# X", "A\x1d| X |", "A\x1e- X",
+           "A\r# X", "colour \x1b[31mred\x1b[0m", "bell\x07 del\x7f csi\x9b"]
+
+
+SEPARATORS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+CONTROLS = [chr(c) for c in range(0x20) if chr(c) not in "\t\n" + SEPARATORS] + ["\x7f"] + [chr(c) for c in range(0x80, 0xA0) if c != 0x85]
+
+
+def shown(text):
+    """What a reader must see for `text` (the normalisation in the module docstring)."""
+    out = []
+    for ch in text:
+        if ch in SEPARATORS:
+            out.append("\n")
+        elif ord(ch) < 0x20 and ch not in "\t\n":
+            out.append(chr(0x2400 + ord(ch)))
+        elif ch == "\x7f":
+            out.append("\u2421")
+        elif 0x80 <= ord(ch) < 0xA0:
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def folded(text):
     return " ".join(text.split())
+
+
+def no_raw_controls(markdown):
+    return not any(ch in markdown for ch in CONTROLS + list(SEPARATORS))
 
 
 def with_value(path, field, value):
@@ -69,6 +99,10 @@ def markdown_text(markdown):
     return "".join(out)
 
 
+def headings(markdown):
+    return sum(1 for token in PARSER.parse(markdown) if token.type == "heading_open")
+
+
 def table_shapes_ok(markdown):
     rows = [line for line in markdown.splitlines() if line.startswith("|")]
     tokens = PARSER.parse(markdown)
@@ -88,17 +122,22 @@ def table_shapes_ok(markdown):
     return True
 
 
-text_strategy = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), min_size=1, max_size=60).filter(lambda s: s.strip())
+text_strategy = st.text(st.characters(blacklist_categories=("Cs",)) | st.sampled_from(list(SEPARATORS) + CONTROLS + ["#", "|", "\n"]),
+                        min_size=1, max_size=60).filter(lambda s: s.strip())
 
 
 @pytest.mark.parametrize("path, field", FREE_TEXT, ids=[f"{p}.{f}" if f else p for p, f in FREE_TEXT])
 def test_hostile_samples_survive_markdown(path, field):
+    baseline = headings(render_prd_markdown(with_value(path, field, "plain words")))
     for value in HOSTILE:
         if field is not None and "\n" in value:
             continue  # list items and record cells are one line in the wizard
         markdown = render_prd_markdown(with_value(path, field, value))
         assert table_shapes_ok(markdown), (path, value)
-        assert folded(value) in folded(markdown_text(markdown)), (path, value)
+        assert no_raw_controls(markdown), (path, value)
+        assert folded(shown(value)) in folded(markdown_text(markdown)), (path, value)
+        # a separator or a hash never makes a heading of its own
+        assert headings(markdown) == baseline, (path, value)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -109,7 +148,8 @@ def test_any_text_renders_and_round_trips(place, value):
         value = value.replace("\n", " ")
     markdown = render_prd_markdown(with_value(path, field, value))
     assert table_shapes_ok(markdown)
-    assert folded(value) in folded(markdown_text(markdown))
+    assert no_raw_controls(markdown)
+    assert folded(shown(value)) in folded(markdown_text(markdown))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -123,10 +163,8 @@ def test_any_text_reaches_word(place, value):
     data = markdown_to_docx(markdown, DocMeta(title="t", lang="en"), warn=warnings.append)
     document = docx.Document(io.BytesIO(data))
     texts = [p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells]
-    expected = folded(clean_text(value)[0])
-    assert expected in folded("\n".join(texts))
-    if clean_text(value)[1]:
-        assert warnings
+    assert folded(shown(value)) in folded("\n".join(texts))
+    assert not warnings  # nothing Word cannot store reaches it: controls are shown, not dropped
 
 
 def test_every_preset_free_text_answer_appears(tmp_path):
@@ -142,3 +180,33 @@ def test_every_preset_free_text_answer_appears(tmp_path):
                 value = (values.get(q.section) or {}).get(q.id)
                 if q.type in ("text", "multiline") and value:
                     assert folded(value) in seen, (preset.name, lang, q.path)
+
+
+def test_separators_and_escapes_in_cover_fields_reach_no_output_raw(tmp_path):
+    """`owner: "Alice\\u2028# X"` and friends: no heading, no broken table, no raw control
+    character in prd.md, the Word body or the Word core properties (issue 16)."""
+    import zipfile
+
+    from conftest import run_prdkit
+
+    folder = tmp_path / "prd"
+    assert run_prdkit("new", folder, "--preset", "rag-knowledge-base", "--lang", "en", "--defaults").returncode == 0
+    answers = folder / "answers.yaml"
+    text = answers.read_text(encoding="utf-8")
+    text = text.replace("owner: Wen Li", 'owner: "Alice\\u2028# X \\e[31mred"', 1)
+    text = text.replace("business_line: Customer service", 'business_line: "A\\x1c# Y\\N## Z\\v# V\\f- W\\x1d| Q\\x1e> R\\u2029### S"', 1)
+    answers.write_text(text, encoding="utf-8")
+    result = run_prdkit("render", answers)
+    assert result.returncode == 0, result.stderr
+    prd = (folder / "prd.md").read_text(encoding="utf-8")
+    assert no_raw_controls(prd)
+    assert "| Owner | Alice # X ␛\\[31mred |" in prd
+    assert headings(prd) == headings((ROOT_EXAMPLES / "prd.md").read_text(encoding="utf-8")) and table_shapes_ok(prd)
+    for name in ("prd.docx", "launch-checklist.docx"):
+        with zipfile.ZipFile(folder / name) as package:
+            for part in ("word/document.xml", "docProps/core.xml"):
+                xml = package.read(part).decode("utf-8")
+                assert not any(ch in xml for ch in CONTROLS + list(SEPARATORS.replace("\r", ""))), (name, part)
+            assert "<dc:creator>Alice # X ␛[31mred</dc:creator>" in package.read("docProps/core.xml").decode("utf-8")
+        document = docx.Document(folder / name)
+        assert not [p.text for p in document.paragraphs if p.style.name.startswith("Heading") and p.text.strip() in ("X", "Y", "Z", "S")]

@@ -15,10 +15,10 @@ from prdkit.answers import _normalise, read_yaml
 from prdkit.bank import load_bank
 from prdkit.generate import new_answers
 from prdkit.presets import all_presets
-from prdkit.schema import answers_schema, conforms
+from prdkit.schema import answers_schema, conforms, validator_class
 
 BANK = load_bank()
-VALIDATOR = jsonschema.Draft202012Validator(answers_schema(BANK))
+VALIDATOR = validator_class()(answers_schema(BANK))
 QUESTIONS = list(BANK.questions())
 BAD_INPUTS = Path(__file__).parent / "bad_inputs"
 
@@ -63,7 +63,8 @@ values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=
 def near_misses(q):
     """Values of about the right shape that break one rule of the question's schema."""
     choices = q.choice_values() or ["x"]
-    out = [0, 1, "true", 2.0, 1.5, [], {}, "", "2026-1-1", "2026-01-01\n", choices[0] + " ", [choices[0], choices[0]],
+    out = [0, 1, "true", 2.0, 1.5, [], {}, "", "2026-1-1", "2026-01-01\n", "2026-02-30", "0000-00-00", "2026-13-01", "２０２６-０１-０１",
+           float("nan"), float("inf"), float("-inf"), choices[0] + " ", [choices[0], choices[0]],
            [choices[0], 3], ["ok", None], [{"unknown": 1}], [{}], [None]]
     if q.max_length:
         out += ["x" * q.max_length, "x" * (q.max_length + 1)]
@@ -72,7 +73,7 @@ def near_misses(q):
     if q.max is not None:
         out += [q.max, q.max + 1, q.max + 0.5]
     for f in q.fields:
-        out += [[{f.id: v}] for v in (None, 5, "x", True, [], 1.5)]
+        out += [[{f.id: v}] for v in (None, 5, "x", True, [], 1.5, float("nan"), float("inf"), "2026-02-30")]
         out += [[{g.id: "x" for g in q.fields}], [{g.id: 1 for g in q.fields}]]
     return out
 
@@ -123,3 +124,38 @@ def test_each_rule_of_each_question_is_kept():
                 checked += 1
                 assert schema_valid(data), (q.path, value)
     assert checked > len(QUESTIONS)  # some near misses are in fact valid, and are accepted
+
+
+NUMERIC = [(q, None) for q in QUESTIONS if q.type in ("int", "float")] + [
+    (q, f) for q in QUESTIONS if q.type == "records" for f in q.fields if f.type in ("int", "float")]
+
+
+@pytest.mark.parametrize("q, field", NUMERIC, ids=[q.path + (f".{f.id}" if f else "") for q, f in NUMERIC])
+def test_nan_and_infinity_are_refused_by_both_checks(q, field):
+    """Every number in the bank: NaN and infinity are not numbers, for the schema and the fast path."""
+    base = next(valid_files())
+    for bad in (float("nan"), float("inf"), float("-inf")):
+        data = copy.deepcopy(base)
+        if field is None:
+            put(data, q.section, q.id, bad)
+        else:
+            row = {g.id: (1 if g.type in ("int", "float") else "x") for g in q.fields if g.required}
+            row[field.id] = bad
+            put(data, q.section, q.id, [row])
+        assert not conforms(data, BANK), (q.path, bad)
+        errors = list(VALIDATOR.iter_errors(data))
+        assert errors, (q.path, bad)
+
+
+DATES = [q for q in QUESTIONS if q.type == "date"]
+
+
+@pytest.mark.parametrize("q", DATES, ids=[q.path for q in DATES])
+def test_dates_must_exist(q):
+    base = next(valid_files())
+    for value, ok in (("2026-02-28", True), ("2028-02-29", True), ("2026-02-30", False), ("2026-13-01", False),
+                      ("0000-00-00", False), ("2026-00-10", False), ("٢٠٢٦-٠١-٠١", False)):
+        data = copy.deepcopy(base)
+        put(data, q.section, q.id, value)
+        assert conforms(data, BANK) is ok, (q.path, value)
+        assert schema_valid(data) is ok, (q.path, value)

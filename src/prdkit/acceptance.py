@@ -25,10 +25,19 @@ def load_history(answers_path: Path) -> list[dict[str, Any]]:
     path = history_path(answers_path)
     if not path.exists():
         return []
-    data, _ = read_yaml(path, what="acceptance file")
+    data, lines = read_yaml(path, what="acceptance file")
     records = (data or {}).get("records") if isinstance(data, dict) else None
-    if not isinstance(records, list) or not all(isinstance(r, dict) and r.get("item") and r.get("status") in STATUSES for r in records):
+    if not isinstance(records, list):
         raise UserError(f"{path}: expected `records:`, a list of {{item, status (pass|fail|waived), evidence, by, at}}")
+    for i, r in enumerate(records):
+        where = f"{path}: line {lines.get(('records', i), 1)}: records[{i}]"
+        if not isinstance(r, dict):
+            raise UserError(f"{where}: expected a mapping of item, status, evidence, by, at")
+        for key in ("item", "status", "evidence", "by", "at"):
+            if (key in ("item", "status") or r.get(key) is not None) and not (isinstance(r.get(key), str) and (r[key] or key not in ("item", "status"))):
+                raise UserError(f"{path}: line {lines.get(('records', i, key), lines.get(('records', i), 1))}: records[{i}].{key}: should be text")
+        if r["status"] not in STATUSES:
+            raise UserError(f"{where}.status: must be one of {', '.join(STATUSES)}")
     return records
 
 

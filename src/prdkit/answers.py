@@ -1,27 +1,25 @@
 """The answers file: load it safely, validate it against the bank, save it.
 
-Loading never executes anything: YAML's safe loader, no aliases (so no alias bombs), a size
-limit, strict UTF-8. Every problem is reported at once, each naming the key path and the
+Loading never executes anything: YAML 1.2 read by safeyaml (no aliases, no tags, limits on
+size, depth and entries, strict UTF-8, no NaN). Every problem is reported at once, each naming the key path and the
 line, in one UserError that the CLI turns into exit code 2.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
-
-import yaml
+from typing import Any
 
 from . import __version__
 from .bank import Bank, load_bank
 from .errors import UserError
-from .schema import SCHEMA_VERSION, answers_schema, conforms
-
-MAX_BYTES = 2 * 1024 * 1024  # a full PRD's answers are a few tens of KB
-
+from .safeyaml import MAX_BYTES, Located, dump_yaml, format_path as _format_path, read_yaml  # noqa: F401
+from .schema import SCHEMA_VERSION, answers_schema, conforms, validator_class
 
 @dataclass
 class AnswersFile:
@@ -67,114 +65,8 @@ class AnswersFile:
 
 
 # --------------------------------------------------------------------------- YAML in and out
-
-
-class _SafeNoAliasLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe loader (libyaml's parser where installed, ten times faster) that refuses aliases
-    and duplicate keys. Aliases are refused on the composed node graph, before anything is
-    constructed, which rules out "billion laughs" expansion."""
-
-    def construct_mapping(self, node, deep=False):  # type: ignore[override]
-        # PyYAML keeps the last of two equal keys without a word; a user would lose an answer.
-        seen = set()
-        for key_node, _ in node.value:
-            key = key_node.value
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise yaml.MarkedYAMLError(None, None, "keys must be plain names", key_node.start_mark)
-            if key in seen:
-                raise yaml.MarkedYAMLError(None, None, f"the key {key!r} appears twice in the same mapping", key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep)
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    # Multi-line answers are written as readable block scalars.
-    style = "|" if "\n" in value and not any(ch in value for ch in "\r\x85\u2028\u2029") and value == value.rstrip(" ") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str_representer)
-
-
-def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
-
-
-def _refuse_aliases(root: yaml.Node) -> None:
-    """An alias makes the composer reuse the anchored node, so a node met twice is an alias;
-    the error names the line of the collection that holds it."""
-    seen = {id(root)}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            children = [n for pair in node.value for n in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            children = node.value
-        else:
-            continue
-        for child in children:
-            if id(child) in seen:
-                raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in answers files", node.start_mark)
-            seen.add(id(child))
-        stack.extend(reversed(children))  # depth first, in document order: the first alias is named
-
-
-def _line_index(node: yaml.Node, prefix: tuple = ()) -> Iterator[tuple[tuple, int]]:
-    """(key path, 1-based line) for every node, so errors can name the line."""
-    yield prefix, node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            yield from _line_index(value, prefix + (key.value,))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            yield from _line_index(item, prefix + (i,))
-
-
-def read_yaml(path: Path, what: str = "answers file") -> tuple[Any, dict[tuple, int]]:
-    """Safe-load a small YAML file; return the data and a key-path → line map."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: is a folder, not an {what}") from None
-    if len(raw) > MAX_BYTES:
-        raise UserError(f"{path}: {len(raw):,} bytes is too large for an {what} (limit {MAX_BYTES:,})")
-    if b"\x00" in raw:
-        raise UserError(f"{path}: looks like a binary file, not an {what}")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise UserError(f"{path}: line {line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
-    try:
-        loader = _SafeNoAliasLoader(text)
-        try:
-            node = loader.get_single_node()
-            if node is not None:
-                _refuse_aliases(node)
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}: line {mark.line + 1}" if mark else str(path)
-        problem = exc.problem or "invalid YAML"
-        if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in (exc.problem or ""):
-            problem = "custom YAML tags (!!python/…, !tag) are not allowed"
-        raise UserError(f"{where}: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise UserError(f"{path}: invalid YAML ({exc})") from None
-    except RecursionError:
-        raise UserError(f"{path}: nested too deeply") from None
-    lines = dict(_line_index(node)) if node is not None else {}
-    return data, lines
-
+# Reading and writing live in safeyaml; read_yaml, dump_yaml and MAX_BYTES are imported from
+# here by other modules.
 
 def _normalise(value: Any) -> Any:
     # YAML turns 2026-11-24 into a date; answers keep dates as ISO strings.
@@ -190,24 +82,72 @@ def _normalise(value: Any) -> Any:
 # --------------------------------------------------------------------------- validation
 
 
-def _format_path(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
+_YAML11_BOOLS = {"y", "n", "yes", "no", "on", "off"}
+_BASE60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]")
+_TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+               "array": "a list", "object": "a mapping", "null": "empty"}
 
 
-def _explain(error: Any, bank: Bank) -> tuple[tuple, str]:
+def _shown(value: Any, source: str | None) -> str:
+    """A value as the person wrote it (the file's text when we have it)."""
+    if source is not None:
+        return source
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, float) and not math.isfinite(value):
+        return {"nan": ".nan", "inf": ".inf", "-inf": "-.inf"}[repr(value)]
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _type_message(expected: Any, value: Any, source: str | None) -> str:
+    kinds = expected if isinstance(expected, list) else [expected]
+    want = " or ".join(_TYPE_NAMES.get(t, t) for t in kinds)
+    shown = _shown(value, source)
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"should be {want}; {shown} (NaN or infinity) is not a number prdkit can use"
+    if "boolean" in kinds and isinstance(value, str) and value.lower() in _YAML11_BOOLS:
+        return (f"should be true or false, got the text {value!r}: prdkit reads YAML 1.2, where only true and false "
+                f"are booleans (YAML 1.1 read {value} as a boolean); write true or false")
+    if ("integer" in kinds or "number" in kinds) and isinstance(value, str) and _BASE60.match(value):
+        return (f"should be {want}, got the text {value!r}: prdkit reads YAML 1.2, which has no base-60 numbers "
+                f"(YAML 1.1 read {value} as a sexagesimal number); write the number itself")
+    if "string" in kinds and source is not None:
+        return f"should be text, got {shown}, which YAML reads as {_kind(value)}; put it in quotes to keep it as text: \"{source}\""
+    if isinstance(value, (list, dict)):
+        return f"should be {want}, got {_kind(value)}"
+    return f"should be {want}, got {_kind(value)} {shown}"[:200]
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+def _explain(error: Any, bank: Bank, plain: dict[tuple, str] | None = None) -> tuple[tuple, str]:
     """Turn a jsonschema error into (key path, plain message)."""
+    plain = plain or {}
     path = tuple(error.absolute_path)
     v = error.validator
     if v == "anyOf":
         # question schemas are anyOf[real, null]; report the real branch's complaint
         real = [e for e in error.context if e.validator != "type" or e.validator_value != "null"]
         if real:
-            return _explain(sorted(real, key=lambda e: len(e.absolute_path))[0], bank)
+            return _explain(sorted(real, key=lambda e: len(e.absolute_path))[0], bank, plain)
     if v == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})), key=str)
         known = list(error.schema.get("properties", {}))
         what = "question" if len(path) == 2 else ("section" if path == ("answers",) else "key")
         if len(path) == 3 or (len(path) > 3):
@@ -219,19 +159,20 @@ def _explain(error: Any, bank: Bank) -> tuple[tuple, str]:
         more = f" (did you mean {hint[0]!r}?)" if hint else ""
         return path + (key,), f"unknown {what} {key!r}{more}" + (f"; also {', '.join(map(repr, extra[1:]))}" if len(extra) > 1 else "")
     if v == "enum":
-        return path, f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+        shown = _shown(error.instance, plain.get(path))
+        return path, f"{shown} is not one of {', '.join(map(str, error.validator_value))}"
     if v == "type":
-        expected = error.validator_value
-        names = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
-                 "array": "a list", "object": "a mapping", "null": "empty"}
-        exp = " or ".join(names.get(t, t) for t in (expected if isinstance(expected, list) else [expected]))
-        return path, f"should be {exp}, got {type(error.instance).__name__} {error.instance!r}"[:200]
+        return path, _type_message(error.validator_value, error.instance, plain.get(path))
     if v in ("minimum", "maximum"):
         word = "at least" if v == "minimum" else "at most"
-        return path, f"{error.instance} is out of range: must be {word} {error.validator_value}"
+        return path, f"{_shown(error.instance, plain.get(path))} is out of range: must be {word} {error.validator_value}"
     if v == "required":
         return path, error.message
+    if v == "format" and error.validator_value == "date":
+        return path, f"{error.instance!r} is not a real date; write it as YYYY-MM-DD (for example 2026-03-31)"
     if v == "pattern":
+        if error.schema.get("format") == "date":
+            return path, f"{error.instance!r} is not a date; write it as YYYY-MM-DD (for example 2026-03-31)"
         return path, f"{error.instance!r} does not have the expected form ({error.validator_value})"
     if v == "uniqueItems":
         return path, "lists the same choice twice"
@@ -240,26 +181,44 @@ def _explain(error: Any, bank: Bank) -> tuple[tuple, str]:
     return path, error.message
 
 
+def _leading_zeros(plain: dict[tuple, str], data: Any) -> list[tuple[tuple, str]]:
+    """Numbers written with a leading zero: YAML 1.1 tools read 012000 as octal 5120, YAML 1.2
+    (prdkit) as 12000. A file other tools may read differently is refused, with both readings."""
+    found = []
+    for path, text in plain.items():
+        if _LEADING_ZERO.match(text) and _INT_ONLY.match(text):
+            digits = text.lstrip("+-")
+            try:
+                octal = int(digits, 8)
+            except ValueError:
+                octal = None
+            value = int(text, 10)
+            older = f"YAML 1.1 reads it as the octal number {octal}" if octal is not None else f"YAML 1.1 reads it as the text {text!r}"
+            found.append((path, f"{text} starts with a zero: {older}, YAML 1.2 (prdkit) as {value}; write {value} "
+                                f"(or \"{text}\" in quotes if it is text)"))
+    return found
+
+
+_INT_ONLY = re.compile(r"[-+]?[0-9]+\Z")
 _VALIDATORS: dict[int, Any] = {}
 
 
 def _validator(bank: Bank):
     """One validator per bank and process: `render A B C ...` validates many files."""
-    import jsonschema
-
     key = id(bank)
     if key not in _VALIDATORS:
-        _VALIDATORS[key] = jsonschema.Draft202012Validator(answers_schema(bank))
+        _VALIDATORS[key] = validator_class()(answers_schema(bank))
     return _VALIDATORS[key]
 
 
 def validate_data(data: Any, source: Path | str, lines: dict[tuple, int] | None = None, bank: Bank | None = None) -> AnswersFile:
     bank = bank or load_bank()
     lines = lines or {}
+    plain = getattr(lines, "plain", {})
     if data is None:
         raise UserError(f"{source}: the file is empty; expected an answers file (see `prdkit schema`)")
     if not isinstance(data, dict):
-        raise UserError(f"{source}: line 1: expected a mapping of keys (schema_version, lang, answers), got a {type(data).__name__}")
+        raise UserError(f"{source}: line 1: expected a mapping of keys (schema_version, lang, answers), got {_kind(data)}")
     data = _normalise(data)
     version = data.get("schema_version")
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
@@ -271,12 +230,20 @@ def validate_data(data: Any, source: Path | str, lines: dict[tuple, int] | None 
     # A valid file (the common case) is recognised without importing jsonschema; anything
     # else goes to jsonschema, which decides and names every problem.
     errors = () if conforms(data, bank) else _validator(bank).iter_errors(data)
+    explained = []
     for error in errors:
-        path, message = _explain(error, bank)
+        path, message = _explain(error, bank, plain)
+        explained.append((path, message))
         line = lines.get(path) or lines.get(path[:-1]) or lines.get(tuple(error.absolute_path)) or 1
         problems.append((line, f"line {line}: {_format_path(path)}: {message}"))
+    reported = {p for p, _ in explained}
+    for path, message in _leading_zeros(plain, data):
+        if path in reported:
+            continue
+        line = lines.get(path, 1)
+        problems.append((line, f"line {line}: {_format_path(path)}: {message}"))
     if problems:
-        problems.sort()
+        problems = sorted(set(problems))
         count = len(problems)
         raise UserError(f"{source}: {count} problem{'s' if count > 1 else ''} in the answers file", [p for _, p in problems])
     return AnswersFile(

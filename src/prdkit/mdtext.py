@@ -3,6 +3,12 @@
 Answers may contain anything: `|`, `#` at the start of a line, `*`, `_`, backticks, `{{ }}`,
 `<tags>`, emoji, tabs. These filters backslash-escape what CommonMark would otherwise treat
 as syntax, and nothing else, so prd.md stays readable as plain text.
+
+Before any splitting, every character that some reader takes for a line break (CR, VT, FF,
+the information separators FS/GS/RS, NEL, U+2028, U+2029: Python's str.splitlines breaks at
+all of them, CommonMark at CR) becomes a plain newline, which the filters then escape like any
+other. Other control characters are never written raw: C0 controls and DEL are shown as their
+visible Control Pictures (ESC as "␛"), C1 controls as U+FFFD.
 """
 
 from __future__ import annotations
@@ -15,6 +21,23 @@ _INLINE = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 # Line starts that would open a block: heading, quote, list item, thematic break, setext.
 _BLOCK_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[+\-](?=\s|$)|=+\s*$|-+\s*$|\d{1,9}[.)](?=\s|$))")
+
+
+_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_TABLE = {ord(ch): "\n" for ch in _BREAKS}
+_TABLE.update({code: chr(0x2400 + code) for code in range(0x20) if chr(code) not in "\t\n" + _BREAKS})
+_TABLE[0x7F] = "\u2421"
+_TABLE.update({code: "\ufffd" for code in range(0x80, 0xA0) if code != 0x85})
+
+
+def plain(text: object) -> str:
+    """The text with every line break a plain newline and no raw control character."""
+    return str(text).replace("\r\n", "\n").translate(_TABLE)
+
+
+def one_line(text: object) -> str:
+    """plain() on one line (a title, a name): every line break becomes a space. Not escaped."""
+    return " ".join(plain(text).split("\n"))
 
 
 def _escape_line(line: str) -> str:
@@ -41,7 +64,7 @@ def inline(text: object) -> str:
     """One line of text inside a paragraph or list item; newlines become hard breaks."""
     if text is None:
         return ""
-    lines = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = plain(text).split("\n")
     return "\\\n".join(_escape_line(line) for line in lines).rstrip("\\\n") if len(lines) > 1 else _escape_line(lines[0])
 
 
@@ -49,7 +72,7 @@ def line(text: object) -> str:
     """Text that must stay on one line (a heading): line breaks become spaces."""
     if text is None:
         return ""
-    return _escape_line(" ".join(str(text).splitlines()))
+    return _escape_line(one_line(text))
 
 
 def block(text: object) -> str:
@@ -57,7 +80,7 @@ def block(text: object) -> str:
     newlines are kept as hard line breaks."""
     if text is None:
         return ""
-    normalised = str(text).replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    normalised = plain(text).strip("\n")
     paragraphs = re.split(r"\n[ \t]*\n", normalised)
     out = []
     for para in paragraphs:
@@ -71,5 +94,5 @@ def cell(text: object) -> str:
     """Text inside a GFM table cell: escaped like inline text, newlines as <br>."""
     if text is None:
         return ""
-    lines = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = plain(text).split("\n")
     return "<br>".join(_escape_line(line).strip() for line in lines).strip() or " "

@@ -48,16 +48,31 @@ def _lines(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-TOP = {"zh": "开头的文档信息表", "en": "the document information table at the top"}
-
-
 def _conflict_sections(lines: list[str], start_marker: str, lang: str = "en") -> list[str]:
-    sections, heading = [], TOP.get(lang, TOP["en"])
-    for line in lines:
+    """The heading of each section holding a conflict; above the first section (the title and
+    the cover table) the conflicting cover fields are named instead."""
+    sections, heading, title = [], None, ""
+    for i, line in enumerate(lines):
         if line.startswith("## "):
             heading = line[3:].strip()
-        elif line.startswith(start_marker) and heading not in sections:
-            sections.append(heading)
+        elif line.startswith("# ") and heading is None:
+            title = line[2:].strip()
+        elif line.startswith(start_marker):
+            if heading is not None:
+                name = heading
+            else:
+                fields = []
+                for row in lines[i + 1:]:
+                    if row.startswith(">>>>>>>"):
+                        break
+                    cells = [c.strip() for c in re.split(r"(?<!\\)\|", row.strip())[1:-1]]
+                    label = cells[0].replace("\\", "") if cells else ""
+                    if label and not set(label) <= set("-: ") and label not in fields:
+                        fields.append(label)
+                cover = "封面表" if lang == "zh" else "cover table"
+                name = f"{cover}: {', '.join(fields)}" if fields else (title or cover)
+            if name not in sections:
+                sections.append(name)
     return sections
 
 

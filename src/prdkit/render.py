@@ -33,6 +33,12 @@ ADVICE_AFTER = {
     "cost": "cost",
     "evaluation": "evaluation",
 }
+# Questions a section shows through a partial of its own (templates/prd/parts/NAME.md.j2)
+# rather than in its question-and-answer table: section id -> (partial, question ids).
+PARTS = {
+    "scenario": ("alternatives", {"alternatives"}),
+    "solution": ("poc", {"poc_hypotheses", "poc_test_set", "poc_timebox_weeks", "poc_team", "poc_candidates", "poc_decision"}),
+}
 
 
 @lru_cache(maxsize=1)
@@ -278,11 +284,13 @@ def document_info(answers: AnswersFile, bank: Bank) -> DocInfo:
     lang = answers.lang
     status_q = bank.question("background.status")
     status = answers.get("background.status")
+    # The Word title page and core properties take these as they are: on one line, control
+    # characters shown as their visible symbols, as in prd.md
     return DocInfo(
-        title=str(answers.get("background.project_name") or text("untitled", lang)),
-        owner=str(answers.get("background.owner", "")),
-        business_line=str(answers.get("background.business_line", "")),
-        version=str(answers.get("background.version", "")),
+        title=mdtext.one_line(answers.get("background.project_name") or text("untitled", lang)),
+        owner=mdtext.one_line(answers.get("background.owner", "")),
+        business_line=mdtext.one_line(answers.get("background.business_line", "")),
+        version=mdtext.one_line(answers.get("background.version", "")),
         status=status_q.choice_label(status, lang) if status else "",
         date=str(answers.get("background.doc_date", "")),
         preset=answers.preset,
@@ -296,12 +304,17 @@ def prd_context(answers: AnswersFile, bank: Bank, advice: Mapping[str, Any] | No
     sections = []
     for section in bank.sections:
         short, long = [], []
+        part_name, part_ids = PARTS.get(section.id, (None, set()))
+        part: dict[str, Any] = {}
         for q in section.questions:
             if section.id == "background" and q.id in COVER_QUESTIONS:
                 continue
             if not q.applies(answers.answers):
                 continue
             entry = {"q": q, "value": answers.get(q.path)}
+            if q.id in part_ids:
+                part[q.id] = entry
+                continue
             (long if q.type in LONG_TYPES else short).append(entry)
         sections.append(
             {
@@ -311,6 +324,7 @@ def prd_context(answers: AnswersFile, bank: Bank, advice: Mapping[str, Any] | No
                 "short": short,
                 "long": long,
                 "advice": ADVICE_AFTER.get(section.id),
+                "part": {"name": part_name, "entries": part} if part else None,
             }
         )
     revisions = answers.revisions or [

@@ -6,6 +6,8 @@ and docs/answers.md is generated from the same bank.
 
 from __future__ import annotations
 
+import datetime as _dt
+import math
 import re
 from typing import Any
 
@@ -13,6 +15,9 @@ from . import __version__
 from .bank import Bank, Question
 
 SCHEMA_VERSION = 1
+# The bound of a number the bank leaves unbounded: far above any real figure, and low enough
+# that sums and products of answers stay finite (no "inf" or "nan" in a cost table).
+NUMBER_LIMIT = 10**15
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -29,17 +34,16 @@ def question_schema(q: Question, nested: bool = False) -> dict[str, Any]:
         if q.pattern:
             s["pattern"] = q.pattern
     elif t == "date":
-        s = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
+        # the pattern for readers of the JSON Schema; the validator also checks the date exists
+        s = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"}
     elif t == "choice":
         s = {"type": "string", "enum": q.choice_values()}
     elif t == "bool":
         s = {"type": "boolean"}
     elif t in ("int", "float"):
-        s = {"type": "integer" if t == "int" else "number"}
-        if q.min is not None:
-            s["minimum"] = q.min
-        if q.max is not None:
-            s["maximum"] = q.max
+        s = {"type": "integer" if t == "int" else "number",
+             "minimum": q.min if q.min is not None else -NUMBER_LIMIT,
+             "maximum": q.max if q.max is not None else NUMBER_LIMIT}
     elif t == "multichoice":
         s = {"type": "array", "items": {"type": "string", "enum": q.choice_values()}, "uniqueItems": True}
     elif t == "list":
@@ -105,7 +109,47 @@ def answers_schema(bank: Bank) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- fast conformance
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def is_date(value: Any) -> bool:
+    """A real calendar date written YYYY-MM-DD (2026-02-30 and 0000-00-00 are not)."""
+    if not isinstance(value, str) or not _DATE.match(value):
+        return False
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def is_number(value: Any) -> bool:
+    """A JSON number: an int or a finite float, never a bool, NaN or infinity."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
+_VALIDATOR_CLASS: Any = None
+
+
+def validator_class() -> Any:
+    """Draft 2020-12 with the two rules JSON cannot break but YAML and Python can: numbers are
+    finite (no NaN, no infinity), and a `date` is a date that exists."""
+    global _VALIDATOR_CLASS
+    if _VALIDATOR_CLASS is None:
+        import jsonschema
+
+        base = jsonschema.Draft202012Validator
+        checker = base.TYPE_CHECKER.redefine_many({
+            "number": lambda _checker, value: is_number(value),
+            "integer": lambda _checker, value: is_number(value) and (isinstance(value, int) or float(value).is_integer()),
+        })
+        formats = jsonschema.FormatChecker(formats=())
+        formats.checks("date")(is_date)
+        cls = jsonschema.validators.extend(base, type_checker=checker)
+        _VALIDATOR_CLASS = lambda schema: cls(schema, format_checker=formats)  # noqa: E731
+    return _VALIDATOR_CLASS
 
 
 def _value_conforms(q: Question, value: Any) -> bool:
@@ -117,16 +161,18 @@ def _value_conforms(q: Question, value: Any) -> bool:
         return (isinstance(value, str) and (q.max_length is None or len(value) <= q.max_length)
                 and (not q.pattern or re.search(q.pattern, value) is not None))
     if t == "date":
-        return isinstance(value, str) and _DATE.search(value) is not None
+        return is_date(value)
     if t == "choice":
         return isinstance(value, str) and value in q.choice_values()
     if t == "bool":
         return isinstance(value, bool)
     if t in ("int", "float"):
         # 2.0 is an integer to JSON Schema; such edge cases are left to the full validator
-        if isinstance(value, bool) or not isinstance(value, int if t == "int" else (int, float)):
+        if not is_number(value) or (t == "int" and not isinstance(value, int)):
             return False
-        return (q.min is None or value >= q.min) and (q.max is None or value <= q.max)
+        low = q.min if q.min is not None else -NUMBER_LIMIT
+        high = q.max if q.max is not None else NUMBER_LIMIT
+        return low <= value <= high
     if t == "multichoice":
         allowed = q.choice_values()
         return (isinstance(value, list) and all(isinstance(v, str) and v in allowed for v in value)

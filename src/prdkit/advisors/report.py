@@ -26,17 +26,20 @@ def print_advice(advice: Mapping[str, Any], lang: str, console=None) -> None:
     for d in fit["dimensions"]:
         table.add_row(d["label"], str(d["score"]), d["reason"])
     console.print(table)
-    console.print(f"[bold]{'结论' if zh else 'Verdict'}:[/bold] {fit['verdict_label']}")
+    from rich.markup import escape
+
+    # the label may quote names the PM typed: never read them as rich markup
+    console.print(f"[bold]{'结论' if zh else 'Verdict'}:[/bold] {escape(fit['verdict_label'])}")
     for reason in fit.get("verdict_reasons", []):
-        console.print(f"  {reason}")
+        console.print(f"  {escape(reason)}")
     if fit["blocking_risks"]:
         console.print(f"[bold red]{'阻断风险' if zh else 'Blocking risks'}:[/bold red]")
     for risk in fit["blocking_risks"]:
-        console.print(f"[red]✗[/red] {risk}")
+        console.print(f"[red]✗[/red] {escape(risk)}")
     if fit["notes"]:
         console.print(f"[bold]{'建议' if zh else 'Notes'}:[/bold]")
     for note in fit["notes"]:
-        console.print(f"• {note}")
+        console.print(f"• {escape(note)}")
 
     path = advice["solution_path"]
     table = Table(title="方案路径" if zh else "Solution path", title_justify="left")

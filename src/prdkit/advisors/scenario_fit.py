@@ -224,12 +224,20 @@ def scenario_fit(answers: Mapping[str, Any], lang: str) -> dict[str, Any]:
                          n=("、" if lang == "zh" else ", ").join(_risk_label(r, lang) for r in sorted(annex_iii))))
     if low_volume and verdict not in ("rules", "rules_first"):
         notes.append(say(lang, "日请求量只有 {d:,} 次：对比一下 FAQ 页面或检索是否已经够用。", "Only {d:,} requests a day: check whether an FAQ page or search would already do.", d=daily))
+    verdict_label = (zh if lang == "zh" else en).format(kind=kind_label)
+    # a SaaS the PM marks as covering the need: the verdict says so, so "why not buy it?" is answered
+    buyable = [str(row.get("name")) for row in get(answers, "scenario.alternatives", [])
+               if isinstance(row, Mapping) and row.get("kind") == "buy_saas" and row.get("covers_need") == "yes" and row.get("name")]
+    if buyable:
+        verdict_label += say(lang, "；但可直接采购的{names}已能满足需求，自建前先说明为什么不买", "; but {names}, which can be bought, already covers the need: show why building beats buying",
+                             names=("、".join(f"“{n}”" for n in buyable) if lang == "zh" else ", ".join(buyable)))
     return {
         "dimensions": dims,
         "average": average,
         "verdict": verdict,
-        "verdict_label": (zh if lang == "zh" else en).format(kind=kind_label),
+        "verdict_label": verdict_label,
         "verdict_reasons": reasons,
+        "buy_options": buyable,
         "traditional_kind": kind,
         "blocking_risks": [text for _, text in blocking],
         "blocking": [{"path": path, "message": text} for path, text in blocking],

@@ -7,7 +7,6 @@ prompt_toolkit's pipe input by passing `input=` and `output=` in **io.
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 import re
 from functools import lru_cache
@@ -62,9 +61,9 @@ def _text_validator(q: Question, lang: str) -> Callable[[str], bool | str]:
         if not value:
             return say("required", lang) if q.required else True
         if q.type == "date":
-            try:
-                _dt.date.fromisoformat(value)
-            except ValueError:
+            from ..schema import is_date  # YYYY-MM-DD and a day that exists, as the schema checks
+
+            if not is_date(value):
                 return say("bad_date", lang)
         if q.pattern and not re.search(q.pattern, value):
             return say("bad_pattern", lang)
@@ -75,6 +74,8 @@ def _text_validator(q: Question, lang: str) -> Callable[[str], bool | str]:
                 number = int(value) if q.type == "int" else float(value)
             except ValueError:
                 return say("not_integer" if q.type == "int" else "not_number", lang)
+            if number != number or number in (float("inf"), float("-inf")):  # "nan", "inf": not numbers
+                return say("not_number", lang)
             if q.min is not None and number < q.min:
                 return say("too_small", lang, min=q.min)
             if q.max is not None and number > q.max:
