@@ -380,3 +380,31 @@ def test_the_verdict_judges_recorded_evidence_against_the_prd_as_it_is_now(tmp_p
     again = run_prdkit("accept", project, "--results", FIXTURES / "results-go.json")
     assert again.returncode == 0 and "already imported" not in again.stdout
     assert "GEN-EVAL-1 Hallucination rate: 4.0%" in again.stdout and len(load_history(project)) == len(recorded) + 3
+
+
+def test_report_as_pdf_with_its_chart(tmp_path):
+    """--pdf (or a prd.pdf beside the answers) adds acceptance-report.pdf; the .docx carries the
+    observed-vs-target chart as a native chart, not as Mermaid text."""
+    import io
+    import zipfile
+
+    from lo import pdf_text, require_soffice
+
+    require_soffice()
+    project = make_project(tmp_path / "p")
+    result = run_prdkit("accept", project, "--results", FIXTURES / "results-go.json", "--pdf")
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    pdf = project.parent / "acceptance-report.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = pdf_text(pdf)
+    assert "Launch acceptance report" in text and "85.0%–95.9%" in text
+    with zipfile.ZipFile(io.BytesIO((project.parent / "acceptance-report.docx").read_bytes())) as z:
+        charts = [n for n in z.namelist() if n.startswith("word/charts/") and n.endswith(".xml")]
+        body = z.read("word/document.xml").decode("utf-8")
+        assert len(charts) == 1 and "Answer accuracy" in z.read(charts[0]).decode("utf-8")
+    assert "xychart-beta" not in body
+    # without --pdf, a folder whose PRD was rendered to PDF gets the report as PDF too
+    pdf.unlink()
+    (project.parent / "prd.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    assert run_prdkit("accept", project).returncode in (0, 1)
+    assert (project.parent / "acceptance-report.pdf").read_bytes().startswith(b"%PDF")

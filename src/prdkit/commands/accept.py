@@ -16,18 +16,20 @@ import click
               help="Eval results to import: promptfoo JSON or JSONL output, or a CSV/JSONL with metric and pass (or score and threshold). Repeatable.")
 @click.option("--map", "maps", multiple=True, metavar='"NAME=METRIC"',
               help='Match a metric name in the results to a PRD metric, e.g. --map "acc=Answer accuracy". Repeatable.')
+@click.option("--pdf", "pdf", is_flag=True,
+              help="Also write acceptance-report.pdf through LibreOffice (done anyway when the folder has a prd.pdf).")
 @click.pass_context
 def command(ctx: click.Context, answers_file: Path, item: str | None, status: str | None, evidence: str | None, by: str | None,
-            results: tuple[Path, ...], maps: tuple[str, ...]) -> None:
+            results: tuple[Path, ...], maps: tuple[str, ...], pdf: bool) -> None:
     """Record acceptance results, or print the launch verdict.
 
     With --item and --status a result is added to acceptance.yaml (history kept). With
     --results the eval results decide each metric's gate (and the safety banks'), recorded
     with the file's hash. Then the verdict is printed (exit 0 go, 1 no-go) and
-    acceptance-report.md/.docx written.
+    acceptance-report.md/.docx written (and .pdf with --pdf, or when the PRD has a prd.pdf).
     """
     from .. import acceptance
-    from ..answers import load_answers, write_atomic
+    from ..answers import load_answers
     from ..checklist import applicable_items
     from ..errors import UserError
 
@@ -68,15 +70,25 @@ def command(ctx: click.Context, answers_file: Path, item: str | None, status: st
     title = ("{name} 上线验收报告" if zh else "{name}: Launch acceptance report").replace("{name}", document_info(answers, load_bank()).title)
     report = acceptance.render_report_markdown(title, lang, items, history, result, answers.answers)
     folder = answers_file.parent
-    write_atomic(folder / "acceptance-report.md", report)
-    try:
-        from ..render import doc_meta
-        from ..word import markdown_to_docx
+    # a PRD rendered with --format pdf gets its acceptance report as a PDF too
+    pdf = pdf or (folder / "prd.pdf").is_file()
+    if pdf:
+        from ..pdf import require_soffice
 
-        data = markdown_to_docx(report, doc_meta(answers, load_bank(), "report", title))
-        write_atomic(folder / "acceptance-report.docx", data)
-    except ImportError:
-        pass
+        require_soffice()  # before anything is written
+    from ..folder import RenderFolder
+    from ..render import doc_meta
+    from ..word import markdown_to_docx
+
+    docx_bytes = markdown_to_docx(report, doc_meta(answers, load_bank(), "report", title))
+    outputs: dict[str, str | bytes] = {"acceptance-report.md": report, "acceptance-report.docx": docx_bytes}
+    if pdf:
+        from ..pdf import docx_to_pdf
+
+        outputs.update(docx_to_pdf({"acceptance-report.docx": docx_bytes}))
+    # the three files are written together, or none of them (and never through a symlink)
+    with RenderFolder(folder, lang) as target:
+        target.commit(outputs)
     reasons = acceptance.gate_reasons(result, judged, lang)
     if result.go:
         click.echo("上线结论：可以上线（GO）" if zh else "Launch verdict: GO")
