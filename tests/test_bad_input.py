@@ -193,13 +193,20 @@ def test_a_damaged_acceptance_file_names_the_field(tmp_path, content, fragments)
     ("lang: en\nanswers:\n  background: [1]\n", "answers.background"),
     ("- x\n", "answers"),
 ])
-def test_a_damaged_render_record_names_the_field(tmp_path, content, field):
+def test_a_damaged_render_record_is_named_and_replaced(tmp_path, content, field):
+    """The record of the last render is prdkit's own file and only feeds the revision history:
+    a damaged one is named in a warning, ignored, and rewritten; the documents still render."""
+    import yaml
+
     folder, answers = _folder_with_render(tmp_path)
-    (folder / ".prdkit" / "answers.base.yaml").write_text(content)
+    record = folder / ".prdkit" / "answers.base.yaml"
+    record.write_text(content)
     answers.write_text(answers.read_text().replace("owner: Wen Li", "owner: Wen Lu"))
     result = run_prdkit("render", answers)
-    assert result.returncode == 2, result.stderr
-    assert "answers.base.yaml" in result.stderr and f" {field}: " in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert "answers.base.yaml" in result.stderr and "Traceback" not in result.stderr
+    assert yaml.safe_load(record.read_text())["answers"]["background"]["owner"] == "Wen Lu"
+    assert "Wen Lu" in (folder / "prd.md").read_text()
 
 
 @pytest.mark.parametrize("content, fragment", [(b"\x89PNG\r\n\x1a\n\x00\x00", "binary"), (b"# PRD\n\xff\xfe", "UTF-8")])

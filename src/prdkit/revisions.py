@@ -58,7 +58,8 @@ def parse_snapshot(raw: bytes | None, where: str, warn: Callable[[str], None] | 
         if warn:
             warn(f"{where}: damaged ({type(exc).__name__}); ignored and rewritten by this render")
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("answers") or {}, dict):
+    sections = data.get("answers") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(sections or {}, dict) or not all(block is None or isinstance(block, dict) for block in (sections or {}).values()):
         if warn:
             warn(f"{where}: not a render record; ignored and rewritten by this render")
         return None
