@@ -138,7 +138,7 @@ def _checked(function):
 
 
 class NoFollowLoader:
-    """Finds templates in a list of folders without following symbolic links: every folder
+    """(A mixin for jinja2.BaseLoader, imported only when a render needs it.) Finds templates in a list of folders without following symbolic links: every folder
     on the way and the file itself must be real, so a link placed inside a template pack
     cannot make `{% include %}` read a file elsewhere. Only regular files are read."""
 
@@ -179,10 +179,6 @@ class NoFollowLoader:
         finally:
             if fd >= 0:
                 os.close(fd)
-
-    def load(self, environment, name, globals=None):
-        # jinja2.BaseLoader.load, via the mixin made in make_environment
-        raise NotImplementedError
 
     def get_source(self, environment, template):
         from jinja2.exceptions import TemplateNotFound
@@ -229,8 +225,8 @@ def _environment(user_templates: str | None):
     pack, or run without end (see _render_template)."""
     Sandbox, jinja2 = _template_sandbox()
 
-    class Loader(NoFollowLoader, jinja2.BaseLoader):
-        load = jinja2.BaseLoader.load
+    class Loader(NoFollowLoader, jinja2.BaseLoader):  # get_source from NoFollowLoader, the rest from Jinja
+        pass
 
     search = [str(user_templates)] if user_templates else []
     search.append(str(templates_dir()))
