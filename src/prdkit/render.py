@@ -85,7 +85,7 @@ def _template_sandbox():
 
     class Sandbox(ImmutableSandboxedEnvironment):
         """Immutable: templates can read the answers but not change a list or a mapping.
-        `*` and `**` are checked first, so `"x" * 10**9` or `9 ** 9 ** 9` cannot exhaust
+        `*` and `**` are checked first, so `"x" * 10**9` or `7 ** 10**8` cannot exhaust
         memory or time in one step that no limit could interrupt."""
 
         intercepted_binops = frozenset(["*", "**"])
@@ -108,11 +108,12 @@ def _template_sandbox():
         def is_safe_attribute(self, obj, attr, value):
             # Jinja's immutable check walks a table of types for every attribute a template
             # reads; only a name that some mutable type uses needs it (same result, faster).
-            if attr in mutating:
+            if mutating is None or attr in mutating:
                 return super().is_safe_attribute(obj, attr, value)
             return jinja2.sandbox.SandboxedEnvironment.is_safe_attribute(self, obj, attr, value)
 
-    mutating = frozenset(name for _, names in jinja2.sandbox._mutable_spec for name in names)
+    spec = getattr(jinja2.sandbox, "_mutable_spec", None)  # Jinja's own table; without it, always check
+    mutating = frozenset(name for _, names in spec for name in names) if spec else None
     return Sandbox, jinja2
 
 
