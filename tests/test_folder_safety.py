@@ -261,11 +261,13 @@ def test_a_render_waits_for_the_running_one_and_a_stale_lock_is_ignored(project)
 def test_leftovers_of_a_killed_render_are_removed(project):
     (project / ".prd.md.a1b2c3d4.tmp").write_text("half")
     (project / ".prd.docx.zz9_xq1k.tmp").write_text("half")
+    (project / ".acceptance-report.md.k2j4h5g6.tmp").write_text("half")
     (project / ".prdkit" / "staging-0123456789abcdef").mkdir()
     (project / ".prdkit" / "staging-0123456789abcdef" / "0").write_text("half")
     (project / ".notes.tmp").write_text("not ours")
     assert run_prdkit("render", project / "answers.yaml").returncode == 0
-    assert not list(project.glob(".prd.*.tmp")) and not list((project / ".prdkit").glob("staging-*"))
+    assert not list(project.glob(".prd.*.tmp")) and not list(project.glob(".acceptance-*.tmp"))
+    assert not list((project / ".prdkit").glob("staging-*"))
     assert (project / ".notes.tmp").read_text() == "not ours"
 
 
