@@ -444,3 +444,24 @@ def test_a_failed_first_render_into_a_new_folder_leaves_nothing(project, tmp_pat
     result = run_prdkit("render", project / "answers.yaml", "--out", out, "--templates", pack.parent)
     assert result.returncode == 2 and "division by zero" in result.stderr
     assert not out.exists()
+
+
+def test_a_killed_render_leaves_whole_files_and_the_next_one_tidies_up(project):
+    import zipfile
+
+    old_prd = (project / "prd.md").read_bytes()
+    for i, delay in enumerate((0.3, 0.6, 0.9, 1.2, 1.5)):
+        change_answer(project, f"daily_requests: {12000 + i}", f"daily_requests: {12000 + i + 1}")
+        child = subprocess.Popen([*PRDKIT, "render", project / "answers.yaml"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        child.kill()
+        child.wait()
+        for name in ("prd.docx", "launch-checklist.docx"):
+            assert zipfile.ZipFile(project / name).testzip() is None
+        prd = (project / "prd.md").read_text(encoding="utf-8")
+        assert prd.startswith("# ") and prd.endswith("\n") and "<<<<<<<" not in prd
+    result = run_prdkit("render", project / "answers.yaml")
+    assert result.returncode == 0 and "conflict" not in result.stderr and "kept" not in result.stderr, result.stderr
+    assert "12,005 requests/day" in (project / "prd.md").read_text(encoding="utf-8")
+    assert (project / "prd.md").read_bytes() != old_prd
+    assert not list((project / ".prdkit").glob("staging-*")) and not list(project.glob(".*.tmp"))
