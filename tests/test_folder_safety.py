@@ -465,3 +465,25 @@ def test_a_killed_render_leaves_whole_files_and_the_next_one_tidies_up(project):
     assert "12,005 requests/day" in (project / "prd.md").read_text(encoding="utf-8")
     assert (project / "prd.md").read_bytes() != old_prd
     assert not list((project / ".prdkit").glob("staging-*")) and not list(project.glob(".*.tmp"))
+
+
+def test_rewriting_answers_keeps_the_old_file_and_stays_under_the_limit(project):
+    from prdkit.answers import MAX_BYTES, load_answers
+    from prdkit.generate import save_answers_kept
+
+    path = project / "answers.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["answers"]["background"]["scope_out"] = [f"x{i % 100:02d}" for i in range(220000)]
+    text = "# Agreed with Legal: keep the out-of-scope list long.\n" + \
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=10**9)
+    path.write_text(text, encoding="utf-8")
+    assert 600_000 < len(text.encode()) < MAX_BYTES
+    assert len(load_answers(path).to_yaml().encode()) > MAX_BYTES  # block style alone would not fit
+    answers = load_answers(path)
+    answers.answers["cost"]["price_input"] = 1.9
+    save_answers_kept(answers, path)  # what `prdkit edit` does after its questions
+    saved = path.read_bytes()
+    assert len(saved) <= MAX_BYTES and load_answers(path).answers["cost"]["price_input"] == 1.9
+    assert len(load_answers(path).answers["background"]["scope_out"]) == 220000
+    backups = list((project / ".prdkit" / "backups").glob("answers-*.yaml"))
+    assert [b.read_text(encoding="utf-8") for b in backups] == [text]
