@@ -7,7 +7,6 @@ import os
 import pickle
 import zlib
 
-
 from prdkit import resources
 from prdkit.resources import COMPILED_DIR, compile_shipped, load_data, shipped_yaml, templates_dir
 
