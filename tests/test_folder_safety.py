@@ -261,11 +261,13 @@ def test_a_render_waits_for_the_running_one_and_a_stale_lock_is_ignored(project)
 def test_leftovers_of_a_killed_render_are_removed(project):
     (project / ".prd.md.a1b2c3d4.tmp").write_text("half")
     (project / ".prd.docx.zz9_xq1k.tmp").write_text("half")
+    (project / ".acceptance-report.md.k2j4h5g6.tmp").write_text("half")
     (project / ".prdkit" / "staging-0123456789abcdef").mkdir()
     (project / ".prdkit" / "staging-0123456789abcdef" / "0").write_text("half")
     (project / ".notes.tmp").write_text("not ours")
     assert run_prdkit("render", project / "answers.yaml").returncode == 0
-    assert not list(project.glob(".prd.*.tmp")) and not list((project / ".prdkit").glob("staging-*"))
+    assert not list(project.glob(".prd.*.tmp")) and not list(project.glob(".acceptance-*.tmp"))
+    assert not list((project / ".prdkit").glob("staging-*"))
     assert (project / ".notes.tmp").read_text() == "not ours"
 
 
@@ -442,3 +444,46 @@ def test_a_failed_first_render_into_a_new_folder_leaves_nothing(project, tmp_pat
     result = run_prdkit("render", project / "answers.yaml", "--out", out, "--templates", pack.parent)
     assert result.returncode == 2 and "division by zero" in result.stderr
     assert not out.exists()
+
+
+def test_a_killed_render_leaves_whole_files_and_the_next_one_tidies_up(project):
+    import zipfile
+
+    old_prd = (project / "prd.md").read_bytes()
+    for i, delay in enumerate((0.3, 0.6, 0.9, 1.2, 1.5)):
+        change_answer(project, f"daily_requests: {12000 + i}", f"daily_requests: {12000 + i + 1}")
+        child = subprocess.Popen([*PRDKIT, "render", project / "answers.yaml"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        child.kill()
+        child.wait()
+        for name in ("prd.docx", "launch-checklist.docx"):
+            assert zipfile.ZipFile(project / name).testzip() is None
+        prd = (project / "prd.md").read_text(encoding="utf-8")
+        assert prd.startswith("# ") and prd.endswith("\n") and "<<<<<<<" not in prd
+    result = run_prdkit("render", project / "answers.yaml")
+    assert result.returncode == 0 and "conflict" not in result.stderr and "kept" not in result.stderr, result.stderr
+    assert "12,005 requests/day" in (project / "prd.md").read_text(encoding="utf-8")
+    assert (project / "prd.md").read_bytes() != old_prd
+    assert not list((project / ".prdkit").glob("staging-*")) and not list(project.glob(".*.tmp"))
+
+
+def test_rewriting_answers_keeps_the_old_file_and_stays_under_the_limit(project):
+    from prdkit.answers import MAX_BYTES, load_answers
+    from prdkit.generate import save_answers_kept
+
+    path = project / "answers.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["answers"]["background"]["scope_out"] = [f"x{i % 100:02d}" for i in range(220000)]
+    text = "# Agreed with Legal: keep the out-of-scope list long.\n" + \
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=10**9)
+    path.write_text(text, encoding="utf-8")
+    assert 600_000 < len(text.encode()) < MAX_BYTES
+    assert len(load_answers(path).to_yaml().encode()) > MAX_BYTES  # block style alone would not fit
+    answers = load_answers(path)
+    answers.answers["cost"]["price_input"] = 1.9
+    save_answers_kept(answers, path)  # what `prdkit edit` does after its questions
+    saved = path.read_bytes()
+    assert len(saved) <= MAX_BYTES and load_answers(path).answers["cost"]["price_input"] == 1.9
+    assert len(load_answers(path).answers["background"]["scope_out"]) == 220000
+    backups = list((project / ".prdkit" / "backups").glob("answers-*.yaml"))
+    assert [b.read_text(encoding="utf-8") for b in backups] == [text]

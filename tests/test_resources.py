@@ -7,8 +7,6 @@ import os
 import pickle
 import zlib
 
-import pytest
-
 from prdkit import resources
 from prdkit.resources import COMPILED_DIR, compile_shipped, load_data, shipped_yaml, templates_dir
 

@@ -38,6 +38,7 @@ _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 # files an older prdkit wrote through "<.name>.<random>.tmp" beside the target
 _LEFTOVER = re.compile(r"^\.(prd\.md|prd\.docx|launch-checklist\.md|launch-checklist\.docx|answers\.yaml|"
+                       r"acceptance-report\.md|acceptance-report\.docx|acceptance\.yaml|"
                        r"prd\.base\.md|answers\.base\.yaml|history\.yaml|prd-\d+\.md|answers-\d+\.yaml)\.[A-Za-z0-9_]{6,}\.tmp$")
 
 _REASONS = {

@@ -232,7 +232,7 @@ def _write_documents(answers, folder, formats, templates, reference_docx, cjk_fo
         if save_answers_to is not None:
             name = save_answers_to.relative_to(folder).as_posix()
             old = target.read(name)
-            new_text = answers.to_yaml()
+            new_text = answers_text(answers, save_answers_to)
             if old is not None and old != new_text.encode("utf-8"):
                 from .folder import pick_name
 
@@ -253,6 +253,42 @@ def _write_documents(answers, folder, formats, templates, reference_docx, cjk_fo
         # the caller may save these answers (`prdkit edit`): they carry the new row
         answers.revisions, answers.answers = revised.revisions, revised.answers
     return WriteResult(written + unchanged, outcome, bool(rows))
+
+
+def answers_text(answers: AnswersFile, where: Path) -> str:
+    """The answers as a file a person reads (block style). Long lists of short items take far
+    more room that way (a 611 KB file with flow-style lists became 2.4 MB), so a file that
+    would pass the size limit is written with such lists in flow style; one still too large
+    is refused rather than written unreadable."""
+    from .answers import MAX_BYTES
+
+    text = answers.to_yaml()
+    if len(text.encode("utf-8")) <= MAX_BYTES:
+        return text
+    import yaml
+
+    compact = text[: text.index("\n", text.index("\n") + 1) + 1] + yaml.safe_dump(
+        answers.to_data(), allow_unicode=True, sort_keys=False, width=100, default_flow_style=None)
+    if len(compact.encode("utf-8")) > MAX_BYTES:
+        raise UserError(f"{where}: the answers would take {len(compact.encode('utf-8')):,} bytes, over the limit of "
+                        f"{MAX_BYTES:,}; nothing was written")
+    return compact
+
+
+def save_answers_kept(answers: AnswersFile, path: Path) -> None:
+    """Rewrite an answers file (`prdkit edit`), keeping the file it replaces, comments and
+    all, under .prdkit/backups/ of its folder; both in one staged commit."""
+    from .folder import STATE_DIR, RenderFolder, pick_name
+
+    text = answers_text(answers, path)
+    with RenderFolder(path.parent, answers.lang, on_wait=_on_wait) as folder:
+        outputs: dict[str, str | bytes] = {}
+        old = folder.read(path.name)
+        if old is not None and old != text.encode("utf-8"):
+            outputs[f"{STATE_DIR}/backups/" + pick_name(folder.listdir(f"{STATE_DIR}/backups"), "answers", ".yaml")] = old
+        outputs[path.name] = text
+        folder.commit(outputs)
+    answers.path = path
 
 
 def report_merge(outcome, lang: str) -> int:

@@ -92,7 +92,7 @@ def _template_sandbox():
 
     class Sandbox(ImmutableSandboxedEnvironment):
         """Immutable: templates can read the answers but not change a list or a mapping.
-        `*` and `**` are checked first, so `"x" * 10**9` or `9 ** 9 ** 9` cannot exhaust
+        `*` and `**` are checked first, so `"x" * 10**9` or `7 ** 10**8` cannot exhaust
         memory or time in one step that no limit could interrupt."""
 
         intercepted_binops = frozenset(["*", "**"])
@@ -115,11 +115,12 @@ def _template_sandbox():
         def is_safe_attribute(self, obj, attr, value):
             # Jinja's immutable check walks a table of types for every attribute a template
             # reads; only a name that some mutable type uses needs it (same result, faster).
-            if attr in mutating:
+            if mutating is None or attr in mutating:
                 return super().is_safe_attribute(obj, attr, value)
             return jinja2.sandbox.SandboxedEnvironment.is_safe_attribute(self, obj, attr, value)
 
-    mutating = frozenset(name for _, names in jinja2.sandbox._mutable_spec for name in names)
+    spec = getattr(jinja2.sandbox, "_mutable_spec", None)  # Jinja's own table; without it, always check
+    mutating = frozenset(name for _, names in spec for name in names) if spec else None
     return Sandbox, jinja2
 
 
@@ -145,7 +146,7 @@ def _checked(function):
 
 
 class NoFollowLoader:
-    """Finds templates in a list of folders without following symbolic links: every folder
+    """(A mixin for jinja2.BaseLoader, imported only when a render needs it.) Finds templates in a list of folders without following symbolic links: every folder
     on the way and the file itself must be real, so a link placed inside a template pack
     cannot make `{% include %}` read a file elsewhere. Only regular files are read."""
 
@@ -186,10 +187,6 @@ class NoFollowLoader:
         finally:
             if fd >= 0:
                 os.close(fd)
-
-    def load(self, environment, name, globals=None):
-        # jinja2.BaseLoader.load, via the mixin made in make_environment
-        raise NotImplementedError
 
     def get_source(self, environment, template):
         from jinja2.exceptions import TemplateNotFound
@@ -236,8 +233,8 @@ def _environment(user_templates: str | None):
     pack, or run without end (see _render_template)."""
     Sandbox, jinja2 = _template_sandbox()
 
-    class Loader(NoFollowLoader, jinja2.BaseLoader):
-        load = jinja2.BaseLoader.load
+    class Loader(NoFollowLoader, jinja2.BaseLoader):  # get_source from NoFollowLoader, the rest from Jinja
+        pass
 
     search = [str(user_templates)] if user_templates else []
     search.append(str(templates_dir()))

@@ -189,7 +189,7 @@ def run_edit(answers_path: Path, section_id: str | None, **io) -> None:
 
     validate_data(saved.to_data(), answers_path)
     result = generate.write_documents(saved, answers_path.parent, answers_path=answers_path)
-    save_answers(saved, answers_path)
+    generate.save_answers_kept(saved, answers_path)  # keeps the replaced file under .prdkit/backups/
     click.echo(say("saved", lang, path=answers_path))
     for path in result.written:
         if ".prdkit" not in path.parts:
