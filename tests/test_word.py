@@ -342,6 +342,11 @@ def test_contents_are_written_when_the_file_is_made(lang):
     assert "updateFields" not in part(data, "word/settings.xml") and "w:dirty" not in xml
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Word" not in text and "更新域" not in text and "prdkit" not in text
+    # a document without headings has no contents page
+    plain = load(markdown_to_docx("# Only a title\n\nSome text.\n", meta(lang)))
+    texts = [p.text for p in plain.paragraphs if p.text]
+    assert texts[0] == "Only a title" and texts[-1] == "Some text." and not {"Contents", "目录"} & set(texts)
+    assert not any(p.style.name.startswith("toc") or p.style.name == "TOC Heading" for p in plain.paragraphs)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -218,7 +218,6 @@ class BodyWriter:
         indent = 420 * min(len(self.list_stack), 3)
         if task:
             # a task item shows its checkbox in place of the bullet
-            item["task"] = True
             item["para"] = len(out)
             out.append(paragraph_xml(runs, style, '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'
                                                   f'<w:ind w:left="{indent}" w:hanging="300"/>'))
@@ -557,8 +556,9 @@ def cover_xml(meta: DocMeta, title: str, sheet: Stylesheet, writer: BodyWriter) 
                 parts.append(paragraph_xml(run_xml(labels[key] + colon, "<w:b/>") + run_xml(clean(value)),
                                            sid["Cover Facts"]))
     parts.append(PAGE_BREAK)
-    # "TOC Heading" looks like Heading 1 but has no outline level, so the contents do not list themselves
-    parts.append(paragraph_xml(run_xml(labels["contents"]), sid["TOC Heading"]))
-    parts.append(writer.contents_xml())
-    parts.append(PAGE_BREAK)
+    if writer.toc:  # a document without headings has no contents page
+        # "TOC Heading" looks like Heading 1 but has no outline level, so the contents do not list themselves
+        parts.append(paragraph_xml(run_xml(labels["contents"]), sid["TOC Heading"]))
+        parts.append(writer.contents_xml())
+        parts.append(PAGE_BREAK)
     return "".join(parts)
