@@ -241,7 +241,6 @@ class BodyWriter:
         self.front_matter = False
         word_level = min(level - 1 if self.title is not None else level, 4) or 1
         runs = self.inline(children)
-        ppr = ""
         if word_level <= TOC_LEVELS:
             self._bookmarks += 1
             name = f"_Toc{self._bookmarks:08d}"
@@ -249,7 +248,7 @@ class BodyWriter:
             self.toc.append((word_level, name, text))
             runs = (f'<w:bookmarkStart w:id="{self._bookmarks}" w:name="{name}"/>{runs}'
                     f'<w:bookmarkEnd w:id="{self._bookmarks}"/>')
-        self.out.append(paragraph_xml(runs, self.sid[f"Heading {word_level}"], ppr))
+        self.out.append(paragraph_xml(runs, self.sid[f"Heading {word_level}"]))
 
     def contents_xml(self) -> str:
         """The TOC field with its result written now: one entry per heading, linked to the
