@@ -271,11 +271,14 @@ class BodyWriter:
 
     # ---- tables
     def table(self, rows: list[list[list]], header_rows: int, aligns: list[str | None]) -> None:
+        front = self.front_matter and not self.list_stack and not self.quote_depth
+        if front and header_rows and len(rows) > header_rows and max(len(r) for r in rows) == 2:
+            # the cover's facts table (name, value) needs no "Item | Answer" heading row
+            rows, header_rows = rows[header_rows:], 0
         if not rows:
             return
         cols = max(len(r) for r in rows)
         widths, small, fits = column_widths(rows, cols, self.text_width, header_rows)
-        front = self.front_matter and not self.list_stack and not self.quote_depth
         # a table whose words do not fit the page even in small text gets a page turned sideways
         landscape = not fits and not front and not self.list_stack and self.sheet.landscape_width > self.text_width
         if landscape:
