@@ -373,6 +373,15 @@ def test_cover_is_a_title_page_without_header_or_footer_and_facts_appear_once(la
     assert generated not in "\n".join(p.text for p in document.paragraphs)
 
 
+def test_without_a_heading_there_is_no_front_matter():
+    """A document whose title is followed by no heading keeps its tables and quotes in the body."""
+    document = load(markdown_to_docx("# T\n\n> a quoted remark\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n", meta("en")))
+    assert any(p.text == "a quoted remark" and p.style.name == "Quote" for p in document.paragraphs)
+    assert [[c.text for c in r.cells] for r in document.tables[0].rows] == [["a", "b"], ["1", "2"]]
+    # the cover then shows the document's facts
+    assert any(p.text == "Owner: Wen Li" for p in document.paragraphs)
+
+
 TYPOGRAPHY = """# Typography
 
 ## Lists
