@@ -238,3 +238,23 @@ def test_every_construct_and_hostile_text_is_accepted(lang):
     assert_accepted(markdown_to_docx(weird, meta(lang, subject=hostile, keywords=(hostile,))), f"hostile markdown/{lang}")
     # a font name is a value written into XML too
     assert_accepted(markdown_to_docx(EVERYTHING, meta(lang), cjk_font='Fang & "Song" <x>'), f"hostile font/{lang}")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_documents_the_command_line_writes_are_accepted(lang, tmp_path):
+    """What a user gets from `new`, `render` with a reference and `accept` (the acceptance report)."""
+    from conftest import run_prdkit
+
+    folder = tmp_path / "p"
+    assert run_prdkit("new", folder, "--preset", "agent-assistant", "--lang", lang, "--defaults").returncode == 0
+    assert run_prdkit("accept", folder / "answers.yaml", "--item", "GEN-01", "--status", "pass",
+                      "--evidence", 'report & "sign-off" <ok>').returncode == 0
+    assert run_prdkit("accept", folder / "answers.yaml").returncode in (0, 1)  # GO or NO-GO, with the report
+    written = sorted(folder.glob("*.docx"))
+    assert {p.name for p in written} == {"prd.docx", "launch-checklist.docx", "acceptance-report.docx"}
+    for path in written:
+        assert_accepted(path.read_bytes(), f"cli/{lang}/{path.name}")
+    result = run_prdkit("render", folder / "answers.yaml", "--reference-docx", reference("headers", tmp_path))
+    assert result.returncode == 0, result.stderr
+    for name in ("prd.docx", "launch-checklist.docx"):
+        assert_accepted((folder / name).read_bytes(), f"cli/{lang}/reference/{name}")

@@ -225,6 +225,7 @@ def test_every_preset_docx_reads_back_and_opens(preset, lang, tmp_path):
         assert document.core_properties.author and document.core_properties.title
         if name == "prd.docx":
             expected = markdown_tables(markdown)
+            expected[0] = expected[0][1:]  # the facts table goes on the cover without its heading row
             assert len(document.tables) == len(expected)
             for table, cells in zip(document.tables, expected):
                 assert [[c.text for c in row.cells] for row in table.rows] == cells
@@ -342,6 +343,11 @@ def test_contents_are_written_when_the_file_is_made(lang):
     assert "updateFields" not in part(data, "word/settings.xml") and "w:dirty" not in xml
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Word" not in text and "更新域" not in text and "prdkit" not in text
+    # a document without headings has no contents page
+    plain = load(markdown_to_docx("# Only a title\n\nSome text.\n", meta(lang)))
+    texts = [p.text for p in plain.paragraphs if p.text]
+    assert texts[0] == "Only a title" and texts[-1] == "Some text." and not {"Contents", "目录"} & set(texts)
+    assert not any(p.style.name.startswith("toc") or p.style.name == "TOC Heading" for p in plain.paragraphs)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -356,7 +362,7 @@ def test_cover_is_a_title_page_without_header_or_footer_and_facts_appear_once(la
     assert section.header.paragraphs[0].text  # the title, from page 2 on
     # the facts table of the Markdown is on the cover (before the contents), and only there
     owner_label = "负责人" if lang == "zh" else "Owner"
-    facts = [t for t in document.tables if t.rows[1].cells[0].text == owner_label]
+    facts = [t for t in document.tables if t.rows[0].cells[0].text == owner_label]
     assert len(facts) == 1
     body = list(document.element.body)
     contents = next(i for i, el in enumerate(body) if el.tag == qn("w:p") and "TOCHeading" in el.xml)
@@ -365,6 +371,15 @@ def test_cover_is_a_title_page_without_header_or_footer_and_facts_appear_once(la
     generated = "手工修改会被保留" if lang == "zh" else "your own edits to this file are kept"
     assert generated in (folder / "prd.md").read_text(encoding="utf-8")
     assert generated not in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_without_a_heading_there_is_no_front_matter():
+    """A document whose title is followed by no heading keeps its tables and quotes in the body."""
+    document = load(markdown_to_docx("# T\n\n> a quoted remark\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n", meta("en")))
+    assert any(p.text == "a quoted remark" and p.style.name == "Quote" for p in document.paragraphs)
+    assert [[c.text for c in r.cells] for r in document.tables[0].rows] == [["a", "b"], ["1", "2"]]
+    # the cover then shows the document's facts
+    assert any(p.text == "Owner: Wen Li" for p in document.paragraphs)
 
 
 TYPOGRAPHY = """# Typography

@@ -71,8 +71,9 @@ class BodyWriter:
     """Walks markdown-it-py block tokens into the body of a document written with `sheet`.
 
     The first H1 is the document's title (it goes on the cover). What stands between it and
-    the first heading is front matter: its tables (the document's facts) go on the cover, its
-    block quotes (notes for whoever edits the Markdown) stay out of Word."""
+    the next heading is front matter: its tables (the document's facts) go on the cover, its
+    block quotes (notes for whoever edits the Markdown) stay out of Word. A document with no
+    heading after its title has no front matter: everything stays in the body."""
 
     def __init__(self, sheet: Stylesheet, fence_handlers: dict[str, FenceHandler] | None = None):
         self.sheet = sheet
@@ -95,6 +96,10 @@ class BodyWriter:
         self.quote_depth = 0
         self.title: str | None = None
         self.front_matter = False
+        # front-matter tables and quotes: (first, end) in self.out and the table's cover version;
+        # they leave the body only once a heading shows the front matter has ended
+        self.front_items: list[tuple[int, int, str | None]] = []
+        self._front_quote: int | None = None
         self._bookmarks = 0
         self._rel_ids = 0
 
@@ -218,7 +223,6 @@ class BodyWriter:
         indent = 420 * min(len(self.list_stack), 3)
         if task:
             # a task item shows its checkbox in place of the bullet
-            item["task"] = True
             item["para"] = len(out)
             out.append(paragraph_xml(runs, style, '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'
                                                   f'<w:ind w:left="{indent}" w:hanging="300"/>'))
@@ -239,10 +243,17 @@ class BodyWriter:
             self.title = "".join(c.content for c in children or () if c.type in ("text", "code_inline"))
             self.front_matter = True
             return
+        if self.front_matter:
+            # a heading follows the front matter: its tables go on the cover, its quotes (notes
+            # for whoever edits the Markdown) stay out of Word
+            for start, end, cover in self.front_items:
+                if cover is not None:
+                    self.cover_tables.append(cover)
+                self.out[start:end] = [""] * (end - start)
+        self.front_items = []
         self.front_matter = False
         word_level = min(level - 1 if self.title is not None else level, 4) or 1
         runs = self.inline(children)
-        ppr = ""
         if word_level <= TOC_LEVELS:
             self._bookmarks += 1
             name = f"_Toc{self._bookmarks:08d}"
@@ -250,7 +261,7 @@ class BodyWriter:
             self.toc.append((word_level, name, text))
             runs = (f'<w:bookmarkStart w:id="{self._bookmarks}" w:name="{name}"/>{runs}'
                     f'<w:bookmarkEnd w:id="{self._bookmarks}"/>')
-        self.out.append(paragraph_xml(runs, self.sid[f"Heading {word_level}"], ppr))
+        self.out.append(paragraph_xml(runs, self.sid[f"Heading {word_level}"]))
 
     def contents_xml(self) -> str:
         """The TOC field with its result written now: one entry per heading, linked to the
@@ -275,11 +286,32 @@ class BodyWriter:
     def table(self, rows: list[list[list]], header_rows: int, aligns: list[str | None]) -> None:
         if not rows:
             return
+        front = self.front_matter and not self.list_stack and not self.quote_depth
+        xml, landscape = self._table_xml(rows, header_rows, aligns, turn=not front and not self.list_stack)
+        start = len(self.out)
+        if landscape:
+            # a section ends before the table (upright) and after it (sideways); the packager
+            # writes their w:sectPr from the document's own
+            self.out.append(SECTION_END.format(orient="portrait"))
+            self.out.append(xml)
+            self.out.append(SECTION_END.format(orient="landscape"))
+        else:
+            self.out.append(xml)
+            self.out.append(paragraph_xml(ppr_extra='<w:spacing w:after="40"/>'))
+        if front:
+            cover = xml
+            if header_rows and len(rows) > header_rows and max(len(r) for r in rows) == 2:
+                # on the cover a facts table (name, value) needs no "Item | Answer" heading row
+                cover, _ = self._table_xml(rows[header_rows:], 0, aligns, turn=False)
+            self.front_items.append((start, len(self.out), cover))
+
+    def _table_xml(self, rows: list[list[list]], header_rows: int, aligns: list[str | None],
+                   turn: bool) -> tuple[str, bool]:
+        """The w:tbl, and whether it needs a page turned sideways (only if `turn`)."""
         cols = max(len(r) for r in rows)
         widths, small, fits = column_widths(rows, cols, self.text_width, header_rows)
-        front = self.front_matter and not self.list_stack and not self.quote_depth
         # a table whose words do not fit the page even in small text gets a page turned sideways
-        landscape = not fits and not front and not self.list_stack and self.sheet.landscape_width > self.text_width
+        landscape = turn and not fits and self.sheet.landscape_width > self.text_width
         if landscape:
             widths, small, _ = column_widths(rows, cols, self.sheet.landscape_width, header_rows)
         suffix = " Small" if small else ""
@@ -306,19 +338,7 @@ class BodyWriter:
                 )
             parts.append("</w:tr>")
         parts.append("</w:tbl>")
-        xml = "".join(parts)
-        if front:
-            self.cover_tables.append(xml)
-            return
-        if landscape:
-            # a section ends before the table (upright) and after it (sideways); the packager
-            # writes their w:sectPr from the document's own
-            self.out.append(SECTION_END.format(orient="portrait"))
-            self.out.append(xml)
-            self.out.append(SECTION_END.format(orient="landscape"))
-            return
-        self.out.append(xml)
-        self.out.append(paragraph_xml(ppr_extra='<w:spacing w:after="40"/>'))
+        return "".join(parts), landscape
 
     def _table(self, tokens, i: int) -> int:
         rows: list[list[list]] = []
@@ -388,11 +408,13 @@ class BodyWriter:
                 self.list_stack[-1]["para"] = None
             elif t == "blockquote_open":
                 if self.front_matter and not self.list_stack and not self.quote_depth:
-                    i = _skip_block(tokens, i, "blockquote_open", "blockquote_close")
-                    continue
+                    self._front_quote = len(out)
                 self.quote_depth += 1
             elif t == "blockquote_close":
                 self.quote_depth -= 1
+                if not self.quote_depth and self._front_quote is not None:
+                    self.front_items.append((self._front_quote, len(out), None))
+                    self._front_quote = None
             elif t == "fence" and self._fence(tok):
                 pass
             elif t in ("fence", "code_block"):
@@ -422,20 +444,6 @@ class BodyWriter:
             return False
         self.out.append(xml)
         return True
-
-
-def _skip_block(tokens, i: int, open_type: str, close_type: str) -> int:
-    """The index after the block that opens at tokens[i]."""
-    depth = 0
-    while i < len(tokens):
-        if tokens[i].type == open_type:
-            depth += 1
-        elif tokens[i].type == close_type:
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return i
 
 
 # ---- column widths
@@ -557,8 +565,9 @@ def cover_xml(meta: DocMeta, title: str, sheet: Stylesheet, writer: BodyWriter) 
                 parts.append(paragraph_xml(run_xml(labels[key] + colon, "<w:b/>") + run_xml(clean(value)),
                                            sid["Cover Facts"]))
     parts.append(PAGE_BREAK)
-    # "TOC Heading" looks like Heading 1 but has no outline level, so the contents do not list themselves
-    parts.append(paragraph_xml(run_xml(labels["contents"]), sid["TOC Heading"]))
-    parts.append(writer.contents_xml())
-    parts.append(PAGE_BREAK)
+    if writer.toc:  # a document without headings has no contents page
+        # "TOC Heading" looks like Heading 1 but has no outline level, so the contents do not list themselves
+        parts.append(paragraph_xml(run_xml(labels["contents"]), sid["TOC Heading"]))
+        parts.append(writer.contents_xml())
+        parts.append(PAGE_BREAK)
     return "".join(parts)

@@ -35,9 +35,9 @@ _SPLIT_TAB_NL = re.compile(r"(\t|\n)")
 
 LABELS = {
     "zh": {"version": "版本", "owner": "负责人", "status": "状态", "date": "日期", "contents": "目录",
-           "page": "第 {PAGE} 页 / 共 {NUMPAGES} 页", "toc_hint": "（在 Word 中打开时更新目录：右键 → 更新域）"},
+           "page": "第 {PAGE} 页 / 共 {NUMPAGES} 页"},
     "en": {"version": "Version", "owner": "Owner", "status": "Status", "date": "Date", "contents": "Contents",
-           "page": "Page {PAGE} of {NUMPAGES}", "toc_hint": "(Word fills in the contents when the document opens; right-click → Update Field)"},
+           "page": "Page {PAGE} of {NUMPAGES}"},
 }
 
 
