@@ -93,7 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         if debug:
             raise
-        click.echo(f"prdkit: {exc.filename or ''}: {exc.strerror or exc}", err=True)
+        # never an empty name ("prdkit: : ..."), and the reason in words
+        from .folder import reason
+
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"prdkit: {where}{reason(exc)}", err=True)
         return 2
     except Exception as exc:  # a bug: say so plainly; --debug shows the traceback
         if debug:
