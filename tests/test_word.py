@@ -468,6 +468,10 @@ def test_table_columns_are_sized_by_their_words():
     assert why == max(widths) and why > 2.5 * max(widths[:2] + widths[3:])
     # "Context" and "unknown" fit on one line: at least their width at 9.5 pt plus the cell margins
     assert widths[1] >= 7 * 0.62 * 190 + 216 and widths[5] >= 7 * 0.62 * 190 + 216
+    # a column left empty for filling in by hand is wide enough to write in
+    document = load(markdown_to_docx("# T\n\n## S\n\n| ID | Item | Sign-off |\n| --- | --- | --- |\n| A-1 | "
+                                     + "a long item text " * 6 + "|  |\n", meta("en")))
+    assert document.tables[0].rows[0].cells[2].width.twips >= 1.5 * 567 - 1
     # a table whose words do not fit the page is set in the small table text ...
     def wide(n):
         return ("# T\n\n## S\n\nbefore\n\n| " + " | ".join(["Accountability"] * n) + " |\n|" + " --- |" * n

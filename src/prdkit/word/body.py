@@ -511,25 +511,33 @@ def column_widths(rows: list[list[list]], cols: int, usable: int,
     Like a browser's automatic table layout: each column gets at least its longest word (so
     "Context" is never split into "Contex|t"), and what is left of the text width goes to the
     columns by how much more they hold; a table whose words do not fit at 9.5 pt is set at
-    7.5 pt. A column is never narrower than 1.1 cm. The body writer turns the page for a table
+    7.5 pt. A column is never narrower than 1.1 cm, nor 1.5 cm when it is empty below its
+    heading (a place to write a status or a signature by hand). The body writer turns the page for a table
     whose words do not fit even then."""
     widest_word = [0.0] * cols  # ems
     longest_line = [0.0] * cols
     head_factor = [1.0] * cols
+    # a column left empty below its heading is for filling in by hand (status, sign-off)
+    blank = [len(rows) > header_rows] * cols
+    for row in rows[header_rows:]:
+        for c_index, tokens in enumerate(row[:cols]):
+            if any(tok.content.strip() for tok in tokens):
+                blank[c_index] = False
     for r_index, row in enumerate(rows):
         factor = 1.08 if r_index < header_rows else 1.0  # bold
         for c_index, tokens in enumerate(row[:cols]):
             for line in _cell_lines(tokens):
                 longest_line[c_index] = max(longest_line[c_index], sum(map(_em, line)) * factor)
-                # a short heading ("负责人", "Owner") stays on one line
-                words = [line] if r_index < header_rows and len(line) <= 6 else _words(line)
+                # a short heading ("负责人") or value ("产品经理") stays on one line
+                words = [line] if len(line.strip()) <= (6 if r_index < header_rows else 4) else _words(line)
                 for word in words:
                     if len(word) <= _SHORT_WORD:
                         widest_word[c_index] = max(widest_word[c_index], sum(map(_em, word)) * factor)
             head_factor[c_index] = max(head_factor[c_index], factor)
     floor = 1.1 * TWIPS_PER_CM
     for size, small in ((190, False), (150, True)):  # twips per em at 9.5 pt and 7.5 pt
-        minimum = [max(floor, w * size * 1.04 + _CELL_PADDING) for w in widest_word]
+        minimum = [max(1.5 * TWIPS_PER_CM if empty else floor, w * size * 1.04 + _CELL_PADDING)
+                   for w, empty in zip(widest_word, blank)]
         natural = [max(m, line * size + _CELL_PADDING) for m, line in zip(minimum, longest_line)]
         if sum(minimum) <= usable:
             break
