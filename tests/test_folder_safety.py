@@ -385,7 +385,7 @@ def test_a_conflict_in_the_cover_table_is_named_in_words(project):
     change_answer(project, "owner: Wen Li", "owner: Li Wen")
     result = run_prdkit("render", project / "answers.yaml")
     assert result.returncode == 1
-    assert "the document information table at the top" in result.stderr and "(top)" not in result.stderr
+    assert "cover table: Owner" in result.stderr and "(top)" not in result.stderr
 
 
 # ------------------------------------------------------------------ damaged files
