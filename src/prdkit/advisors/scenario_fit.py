@@ -9,6 +9,8 @@ from typing import Any, Mapping
 from ._common import get, say
 
 HIGH_RISK = {"medical", "finance", "legal", "minors"}
+RISK_NAMES = {"medical": ("医疗健康", "medical and health"), "finance": ("金融与投资", "finance and investment"),
+              "legal": ("法律", "legal"), "minors": ("未成年人", "minors")}
 GENERATIVE = {"generation", "qa", "dialogue", "image_video"}
 DIMENSIONS = {
     "task_type": ("任务类型", "Task type"),
@@ -121,7 +123,7 @@ def scenario_fit(answers: Mapping[str, Any], lang: str) -> dict[str, Any]:
 
     high = risks & HIGH_RISK
     if high:
-        names = ", ".join(sorted(high))
+        names = ("、" if lang == "zh" else ", ").join(RISK_NAMES[r][0 if lang == "zh" else 1] for r in sorted(high))
         dims.append(_dimension("risk_domain", 2, say(lang, "涉及高风险领域（{n}），输出必须经过专业人员复核。", "Touches high-risk domains ({n}); outputs need review by a qualified person.", n=names), lang))
         if human in (None, "none", "spot_check"):
             blocking.append(say(lang, "高风险领域（{n}）的输出没有逐条人工复核。", "Outputs in a high-risk domain ({n}) are not reviewed one by one.", n=names))
