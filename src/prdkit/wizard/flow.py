@@ -247,26 +247,34 @@ class Session:
         """The quick path (or every question with --full); on --resume, only what is left."""
         self.walk(self.pages, lambda q: "skip" if self.has(q) else ("ask" if self.should_ask(q) else "assume"))
 
-    def follow_up(self) -> None:
-        """Questions that became applicable anywhere after a change (never seen before)."""
-        self.walk(self.pages, lambda q: "skip" if self.has(q) else ("ask" if self.should_ask(q) else "assume"))
+    def applicable_now(self) -> set[str]:
+        return {q.path for q in self.bank.questions() if q.applies(self.answers)}
+
+    def follow_up(self, before: set[str]) -> None:
+        """Questions that became applicable, in any section, after a change: asked (or
+        assumed, on the quick path) unless an answer from earlier is still there."""
+        self.walk(self.pages, lambda q: "skip" if (self.has(q) or q.path in before)
+                  else ("ask" if self.should_ask(q) else "assume"))
 
     def deeper(self, page: str) -> None:
         """The section's questions not asked yet: assumed or still open."""
+        before = self.applicable_now()
         self.walk([page], lambda q: "ask" if (q.path in self.assumed or _blank(self.value(q))) else "skip")
-        self.follow_up()
+        self.follow_up(before)
 
     def reopen(self, page: str, extra: Iterable[Question] = ()) -> None:
+        before = self.applicable_now()
         extra = list(extra)
         for q in extra:
             if q.applies(self.answers):
                 self.ask(q)
         self.walk([page], lambda q: "skip" if q in extra else "ask")
-        self.follow_up()
+        self.follow_up(before)
 
     def change_one(self, q: Question) -> None:
+        before = self.applicable_now()
         self.ask(q)
-        self.follow_up()
+        self.follow_up(before)
 
     def remaining(self, page: str) -> int:
         return sum(1 for q in self.bank.page(page)
