@@ -47,7 +47,7 @@ class Driver:
         self.prompts = 0
         self.asked: list[str] = []
         bank = load_bank()
-        self.by_prompt = [(re.escape(q.prompt[lang][:16]), q) for q in bank.questions()]
+        self.by_prompt = [(re.escape(q.prompt[lang][:40]), q) for q in bank.questions()]
 
     def send(self, keys):
         self.child.send(keys)

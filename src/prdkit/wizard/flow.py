@@ -137,7 +137,7 @@ class Session:
         kept: dict[str, dict[str, Any]] = {}
         for q in self.bank.questions():
             value = self.value(q)
-            if not _blank(value) and q.applies(self.answers):
+            if value is not None and q.applies(self.answers):  # an empty list ("none of these") is an answer
                 kept.setdefault(q.section, {})[q.id] = value
         return AnswersFile(lang=self.lang, answers=kept, preset=self.preset.name if self.preset else None,
                            assumed=sorted(self.assumed))
@@ -264,11 +264,17 @@ class Session:
 
     def reopen(self, page: str, extra: Iterable[Question] = ()) -> None:
         before = self.applicable_now()
-        extra = list(extra)
-        for q in extra:
-            if q.applies(self.answers):
-                self.ask(q)
-        self.walk([page], lambda q: "skip" if q in extra else "ask")
+        extra = [q for q in extra if q.applies(self.answers)]
+        if extra:
+            self.header(page)
+        total = len(extra) + sum(1 for q in self.bank.page(page) if q.applies(self.answers))
+        for i, q in enumerate(extra, start=1):
+            left = sum(SECONDS.get(r.type, 10) for r in extra[i - 1:]) + sum(
+                SECONDS.get(r.type, 10) for r in self.bank.page(page) if r.applies(self.answers))
+            note(say("progress", self.lang, k=self.pages.index(page) + 1, n=len(self.pages), i=i, m=total,
+                     eta=_minutes(left, self.lang)), dim=True)
+            self.ask(q)
+        self.walk([page], lambda q: "skip" if q in extra else "ask", heading=not extra)
         self.follow_up(before)
 
     def change_one(self, q: Question) -> None:
