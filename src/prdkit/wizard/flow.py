@@ -321,6 +321,7 @@ def show_review(session: Session) -> list[str]:
     Returns the problems that stop the documents from being written."""
     from rich.console import Console
     from rich.table import Table
+    from rich.cells import cell_len
     from rich.text import Text
 
     lang, bank = session.lang, session.bank
@@ -328,20 +329,32 @@ def show_review(session: Session) -> list[str]:
     console.print(f"\n[bold]{say('review_title', lang)}[/bold]")
     for index, page in enumerate(session.pages, start=1):
         section = bank.section(page)
-        table = Table(title=f"{index}. {section.title[lang]}", title_justify="left", show_header=False, box=None, padding=(0, 1))
-        table.add_column(style="dim", no_wrap=True, max_width=28, overflow="ellipsis")
-        table.add_column(overflow="ellipsis", no_wrap=True)
-        for q in bank.page(page):
-            if not q.applies(session.answers):
-                continue
+        rows = [q for q in bank.page(page) if q.applies(session.answers)]
+        if not rows:
+            continue
+        entries = []
+        for q in rows:
             value = session.value(q)
-            if _blank(value):
-                cell = Text(say("blank_required" if q.required else "blank_mark", lang), style="bold red" if q.required else "yellow")
+            if value is None or (_blank(value) and q.type not in ("multichoice", "list", "records")):
+                mark = Text(say("blank_required" if q.required else "blank_mark", lang), style="bold red" if q.required else "yellow")
+                cell = Text("")
             else:
+                mark = Text(say("assumed_mark", lang), style="dim italic") if q.path in session.assumed else Text("")
                 cell = Text(short_value(value, q, lang, session.answers))
-                if q.path in session.assumed:
-                    cell.append(" " + say("assumed_mark", lang), style="dim italic")
-            table.add_row(q.label[lang], cell)
+            entries.append((Text(q.label[lang], style="dim"), mark, cell))
+        # Widths worked out here, so a narrow terminal shortens the answers, never the labels.
+        label_w = min(max(cell_len(e[0].plain) for e in entries), max(8, console.width * 2 // 5))
+        mark_w = max(cell_len(e[1].plain) for e in entries)
+        value_w = max(8, console.width - label_w - mark_w - 4)
+        table = Table(title=f"{index}. {section.title[lang]}", title_justify="left", show_header=False, box=None,
+                      padding=(0, 1), expand=False)
+        table.add_column(no_wrap=True, width=label_w, overflow="ellipsis")
+        table.add_column(no_wrap=True, width=mark_w)
+        table.add_column(no_wrap=True, width=value_w, overflow="ellipsis")
+        for label, mark, cell in entries:
+            label.truncate(label_w, overflow="ellipsis")
+            cell.truncate(value_w, overflow="ellipsis")
+            table.add_row(label, mark, cell)
         console.print(table)
     hidden = session.hidden()
     if hidden:
