@@ -6,6 +6,7 @@ for a thorough pass); PRDKIT_FUZZ_SEED makes a failure repeatable."""
 
 import os
 import random
+import signal
 
 import pexpect
 import pytest
@@ -44,13 +45,18 @@ def test_random_keys_end_with_documents_or_a_draft(tmp_path, run):
             pass
         except pexpect.EOF:
             break
-    if child.isalive():  # long enough: interrupt
-        child.sendintr()
-    try:
-        child.expect(pexpect.EOF, timeout=60)
-        output.append(child.before or "")
-    except pexpect.EOF:
-        pass
+    # Long enough: interrupt, as a PM would (again if a half-typed key sequence swallowed it),
+    # and finally close the terminal.
+    for stop in (child.sendintr, child.sendintr, child.sendintr, lambda: child.kill(signal.SIGHUP)):
+        if not child.isalive():
+            break
+        stop()
+        try:
+            child.expect(pexpect.EOF, timeout=10)
+            output.append(child.before or "")
+            break
+        except pexpect.TIMEOUT:
+            continue
     child.close()
     transcript = "".join(output)
     assert "Traceback" not in transcript and "internal error" not in transcript, transcript[-2000:]
