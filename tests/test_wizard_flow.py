@@ -127,3 +127,34 @@ def test_a_failed_write_returns_to_the_review_with_the_reason(tmp_path):
     assert child.exitstatus == 0
     assert "Blocked" in (folder / "prd.md").read_text(encoding="utf-8")
     assert not (folder / "answers.draft.yaml").exists()
+
+
+def test_a_page_asks_only_what_applies_through_pipe_input():
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    with create_pipe_input() as pipe:
+        s = Session(load_bank(), "en", None, None, full=True, io={"input": pipe, "output": DummyOutput()})
+        s.answers = {"solution": {"paths": ["prompt"]}}
+        # paths (Enter keeps [prompt]), then prompt_design, alignment, rationale: nothing about RAG or agents
+        pipe.send_text("\r" + "design\x1b\r" + "align\x1b\r" + "because\x1b\r")
+        s.walk(["solution"], lambda q: "ask")
+    assert set(s.answers["solution"]) == {"paths", "prompt_design", "alignment", "rationale"}
+    assert s.answers["solution"]["rationale"] == "because"
+
+
+def test_the_review_offers_write_first_then_each_section():
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from prdkit.wizard.flow import review
+
+    with create_pipe_input() as pipe:
+        s = session("rag-knowledge-base")
+        s.io = {"input": pipe, "output": DummyOutput()}
+        pipe.send_text("\x1b[B\x1b[B\r")  # write, section 1, section 2
+        assert review(s, []) == ("deeper", "scenario")  # nothing answered yet: every section can go deeper
+    with create_pipe_input() as pipe:
+        s.io = {"input": pipe, "output": DummyOutput()}
+        pipe.send_text("\r")
+        assert review(s, ["a problem"]) == ("deeper", "background")  # no "Write" while the answers are invalid

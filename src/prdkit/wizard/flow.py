@@ -106,7 +106,10 @@ class Session:
         """What the question offers before the PM answers: the preset's answer, else the
         bank's default worked out from the answers so far."""
         if self.preset is not None:
-            value = (self.preset.answers(self.lang).get(q.section) or {}).get(q.id)
+            key = (self.preset.name, self.lang)
+            if getattr(self, "_preset_key", None) != key:
+                self._preset_key, self._preset_answers = key, self.preset.answers(self.lang)
+            value = (self._preset_answers.get(q.section) or {}).get(q.id)
             if value is not None:
                 return value
         if q.path == "background.doc_date":
