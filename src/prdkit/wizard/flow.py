@@ -184,6 +184,7 @@ class Session:
             note(problem, fg="yellow")
             choices = [Choice(say("folder_other", self.lang), value="other")]
             if folder.is_dir():
+                note(say("folder_into_note", self.lang), dim=True)
                 choices.append(Choice(say("folder_into", self.lang, folder=folder), value="into"))
             choice = _select(say("folder_choice", self.lang), choices, self.lang, **self.io)
             if choice == "into":
