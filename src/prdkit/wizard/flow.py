@@ -291,6 +291,10 @@ class Session:
                    if q.applies(self.answers) and (q.path in self.assumed or _blank(self.value(q))))
 
 
+def _labels(questions: Iterable[Question], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(q.label[lang] for q in questions)
+
+
 def _minutes(seconds: float, lang: str) -> str:
     minutes = max(1, round(seconds / 60))
     return say("eta", lang, n=minutes)
@@ -362,7 +366,7 @@ def show_review(session: Session) -> list[str]:
         console.print(table)
     hidden = session.hidden()
     if hidden:
-        console.print(Text(say("hidden_note", lang, labels=", ".join(q.label[lang] for q in hidden)), style="yellow"))
+        console.print(Text(say("hidden_note", lang, labels=_labels(hidden, lang)), style="yellow"))
     return validation_problems(session)
 
 
@@ -398,7 +402,8 @@ def pick_question(session: Session) -> Question | None:
     pages = [Choice(f"{i}. {session.bank.section(p).title[lang]}", value=p) for i, p in enumerate(session.pages, start=1)]
     page = _select(say("choose_section", lang), pages, lang, **session.io)
     questions = [q for q in session.bank.page(page) if q.applies(session.answers)]
-    choices = [Choice(f"{q.label[lang]}: {short_value(session.value(q), q, lang, session.answers)}", value=q.path) for q in questions]
+    sep = "：" if lang == "zh" else ": "
+    choices = [Choice(f"{q.label[lang]}{sep}{short_value(session.value(q), q, lang, session.answers)}", value=q.path) for q in questions]
     choices.append(Choice(say("back", lang), value=""))
     path = _select(say("choose_question", lang), choices, lang, **session.io)
     return session.bank.question(path) if path else None
@@ -498,7 +503,7 @@ def review_loop(session: Session, workspace_template: Path | None, trust: bool) 
         if choice == "write":
             hidden = session.hidden()
             if hidden:
-                note(say("hidden_dropped", lang, labels=", ".join(q.label[lang] for q in hidden)), fg="yellow")
+                note(say("hidden_dropped", lang, labels=_labels(hidden, lang)), fg="yellow")
             try:
                 finish(session.result(), session.folder, workspace_template, trust)
                 return
@@ -547,7 +552,7 @@ def run_edit(answers_path: Path, section_id: str | None, **io) -> None:
         raise click.exceptions.Exit(130)
     hidden = session.hidden()
     if hidden:
-        note(say("hidden_dropped", lang, labels=", ".join(q.label[lang] for q in hidden)), fg="yellow")
+        note(say("hidden_dropped", lang, labels=_labels(hidden, lang)), fg="yellow")
     result = session.result()
     saved.answers, saved.assumed = result.answers, result.assumed
     from ..answers import validate_data
