@@ -81,6 +81,7 @@ class Driver:
             index = self.child.expect([PROGRESS, REVIEW[self.lang]])
             if index == 1:
                 return None
+            self.progress = self.child.after
             q = self.question()
             if stop_before is not None and q.path == stop_before:
                 return q
@@ -308,3 +309,32 @@ def test_no_terminal_and_no_defaults_is_refused(tmp_path):
     assert result.returncode == 2
     assert "--defaults" in result.stderr and "terminal" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_a_draft_found_in_the_folder_can_be_continued(tmp_path):
+    folder = tmp_path / "found"
+    child = spawn("new", folder, "--lang", "zh", "--preset", "rag-knowledge-base")
+    Driver(child, "zh").run({"background.project_name": "找到的草稿"}, stop_before="scenario.task_types")
+    child.send("\x03")
+    child.expect(pexpect.EOF)
+    child.close()
+    child = spawn("new", folder)  # no --resume, no --lang: the folder says what to do
+    child.expect(FOLDER["zh"])
+    assert "草稿" in child.before
+    child.send("\r")  # continue the draft there
+    child.expect(PROGRESS)
+    assert Driver(child, "zh").question().path == "scenario.task_types"
+    child.send("\x03")
+    child.expect(pexpect.EOF)
+
+
+def test_full_asks_what_the_quick_path_assumes(tmp_path):
+    child = spawn("new", tmp_path / "full", "--lang", "en", "--preset", "rag-knowledge-base", "--full")
+    driver = Driver(child, "en")
+    q = driver.run({"background.project_name": "Full"}, stop_before="background.version")
+    assert driver.asked == ["background.project_name", "background.owner", "background.business_line"]
+    assert q.path == "background.version"
+    # every background question, the region, currency and audience asked there included
+    assert driver.progress == "· question 4 of 18"
+    child.send("\x03")
+    child.expect(pexpect.EOF)

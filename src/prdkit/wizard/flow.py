@@ -90,6 +90,8 @@ class Session:
         self.answers: dict[str, dict[str, Any]] = {}
         self.assumed: set[str] = set()
         self.pages = [s.id for s in bank.sections]
+        self.resumed = False
+        self.lang_given = True
 
     # ------------------------------------------------------------------ answers and defaults
 
@@ -150,6 +152,15 @@ class Session:
     def draft_path(self) -> Path | None:
         return self.folder / generate.DRAFT_NAME if self.folder is not None else None
 
+    def load_draft(self, folder: Path) -> None:
+        draft = load_answers(folder / generate.DRAFT_NAME)
+        self.folder, self.force, self.lang = folder, True, draft.lang
+        self.preset = get_preset(draft.preset) if draft.preset else None
+        self.answers = {k: dict(v) for k, v in draft.answers.items()}
+        self.assumed = set(draft.assumed)
+        self.resumed = True
+        note(say("resuming", self.lang, path=folder / generate.DRAFT_NAME), dim=True)
+
     def save_draft(self) -> Path | None:
         """Written atomically after every answer; silent when there is nowhere to write yet."""
         path = self.draft_path()
@@ -177,18 +188,28 @@ class Session:
         """Check the target folder as soon as it is known; when it holds files, offer
         another name or writing into it now rather than at the end."""
         while True:
+            if not self.lang_given and not self.answers and (folder / generate.DRAFT_NAME).is_file():
+                try:  # speak the draft's language
+                    self.lang = load_answers(folder / generate.DRAFT_NAME).lang
+                except UserError:
+                    pass
             problem = folder_problem(folder, self.force, self.lang)
             if problem is None:
                 self.folder = folder
                 return
             note(problem, fg="yellow")
             choices = [Choice(say("folder_other", self.lang), value="other")]
+            if (folder / generate.DRAFT_NAME).is_file() and not self.answers:
+                choices.insert(0, Choice(say("folder_continue", self.lang), value="continue"))
             if folder.is_dir():
                 note(say("folder_into_note", self.lang), dim=True)
                 choices.append(Choice(say("folder_into", self.lang, folder=folder), value="into"))
             choice = _select(say("folder_choice", self.lang), choices, self.lang, **self.io)
             if choice == "into":
                 self.force, self.folder = True, folder
+                return
+            if choice == "continue":
+                self.load_draft(folder)
                 return
             name = questionary.text(say("folder_name", self.lang), default=_next_free(folder).name, **self.io).unsafe_ask()
             name = (name or "").strip()
@@ -248,8 +269,14 @@ class Session:
     # the passes ---------------------------------------------------------------------------
 
     def first_pass(self) -> None:
-        """The quick path (or every question with --full); on --resume, only what is left."""
-        self.walk(self.pages, lambda q: "skip" if self.has(q) else ("ask" if self.should_ask(q) else "assume"))
+        """The quick path (or every question with --full); on --resume, only what is left
+        (with --full, that includes what the quick path assumed)."""
+        def pick(q: Question) -> str:
+            if self.has(q) and not (self.full and q.path in self.assumed):
+                return "skip"
+            return "ask" if self.should_ask(q) else "assume"
+
+        self.walk(self.pages, pick)
 
     def applicable_now(self) -> set[str]:
         return {q.path for q in self.bank.questions() if q.applies(self.answers)}
@@ -465,20 +492,17 @@ def run_new(folder: Path | None, preset: Preset | None, lang: str | None, resume
     if resume:
         if folder is None:
             raise UserError(say("resume_needs_dir", lang or "en"))
-        draft_path = folder / generate.DRAFT_NAME
-        if not draft_path.exists():
-            raise UserError(say("no_draft", lang or "en", path=draft_path))
-        draft = load_answers(draft_path)
-        session = Session(bank, draft.lang, get_preset(draft.preset) if draft.preset else None, folder, full, True, io)
-        session.answers = {k: dict(v) for k, v in draft.answers.items()}
-        session.assumed = set(draft.assumed)
-        note(say("resuming", session.lang, path=draft_path), dim=True)
+        if not (folder / generate.DRAFT_NAME).exists():
+            raise UserError(say("no_draft", lang or "en", path=folder / generate.DRAFT_NAME))
+        session = Session(bank, lang or "en", None, folder, full, True, io)
+        session.load_draft(folder)
     else:
         session = Session(bank, lang or "en", preset, None, full, force, io)
+        session.lang_given = lang is not None
     with _Guard(session):
-        if not resume:
-            if folder is not None:
-                session.settle_folder(folder)  # before the first question
+        if not session.resumed and folder is not None:
+            session.settle_folder(folder)  # before the first question; may continue a draft found there
+        if not session.resumed:
             if lang is None:
                 session.lang = ask_language(**io)
             if preset is None:
