@@ -28,9 +28,9 @@ def command(folder: Path | None, preset: str | None, lang: str | None, defaults:
             workspace_template: Path | None, trust: bool) -> None:
     """Run the wizard and write a new PRD folder.
 
-    Asks the decisive questions (the quick path); the rest come from the preset and are listed
-    in the PRD as open assumptions, or all of them with --full. DIR defaults to a folder named
-    after the project. With --defaults nothing is asked.
+    Asks the decisive questions (the quick path) or, with --full, every question; answers not
+    asked come from the preset or the defaults and are listed in the PRD as open assumptions.
+    DIR defaults to a folder named after the project. With --defaults nothing is asked.
     """
     from .. import generate
     from ..errors import UserError

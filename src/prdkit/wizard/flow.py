@@ -92,6 +92,8 @@ class Session:
         self.pages = [s.id for s in bank.sections]
         self.resumed = False
         self.lang_given = True
+        self._preset_key: tuple | None = None
+        self._preset_answers: dict = {}
 
     # ------------------------------------------------------------------ answers and defaults
 
@@ -109,7 +111,7 @@ class Session:
         bank's default worked out from the answers so far."""
         if self.preset is not None:
             key = (self.preset.name, self.lang)
-            if getattr(self, "_preset_key", None) != key:
+            if self._preset_key != key:  # localised once per preset and language
                 self._preset_key, self._preset_answers = key, self.preset.answers(self.lang)
             value = (self._preset_answers.get(q.section) or {}).get(q.id)
             if value is not None:
