@@ -338,3 +338,25 @@ def test_full_asks_what_the_quick_path_assumes(tmp_path):
     assert driver.progress == "· question 4 of 18"
     child.send("\x03")
     child.expect(pexpect.EOF)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_go_deeper_asks_the_rest_of_a_section(tmp_path, lang):
+    folder = tmp_path / "deeper"
+    child = spawn("new", folder, "--lang", lang, "--preset", "rag-knowledge-base")
+    driver = Driver(child, lang)
+    driver.run({"background.project_name": "Deeper"})
+    bank = load_bank()
+    draft = yaml.safe_load((folder / "answers.draft.yaml").read_text(encoding="utf-8"))
+    rest = [q.path for q in bank.page("compliance") if q.applies(draft["answers"]) and q.path in draft["assumed"]]
+    assert rest  # the quick path assumed them
+    driver.send(DOWN * 9 + "\r")  # write, sections 1–8, then "Go deeper: 9. Compliance"
+    child.expect("Section 9 of 10" if lang == "en" else "第 9/10 节：")
+    driver.asked.clear()
+    driver.run({"compliance.copyright": "Only our own texts"})
+    assert driver.asked == rest
+    assert write_and_finish(driver) == 0
+    answers = yaml.safe_load((folder / "answers.yaml").read_text(encoding="utf-8"))
+    assert answers["answers"]["compliance"]["copyright"] == "Only our own texts"
+    assert not [p for p in answers.get("assumed", []) if p.startswith("compliance.")]
+    assert "Only our own texts" in (folder / "prd.md").read_text(encoding="utf-8")
