@@ -45,6 +45,12 @@ def test_random_keys_end_with_documents_or_a_draft(tmp_path, run):
             pass
         except pexpect.EOF:
             break
+    # Let the screen settle (a PM presses Ctrl-C at a prompt, not while one is being torn down).
+    for _ in range(20):
+        try:
+            output.append(child.read_nonblocking(100000, timeout=0.5))
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            break
     # Long enough: interrupt, as a PM would (again if a half-typed key sequence swallowed it),
     # and finally close the terminal.
     for stop in (child.sendintr, child.sendintr, child.sendintr, lambda: child.kill(signal.SIGHUP)):

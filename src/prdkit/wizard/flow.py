@@ -34,11 +34,32 @@ class Hangup(KeyboardInterrupt):
     """The terminal went away (SIGHUP)."""
 
 
+class _Interrupts:
+    """Ctrl-C inside a prompt is a key the prompt turns into KeyboardInterrupt. Between two
+    prompts the terminal sends SIGINT instead, which could land inside prompt_toolkit's set-up
+    of its event loop and leave it half-built; so the signal is only noted, and acted on at
+    the next checkpoint (before and after every prompt)."""
+
+    pending = False
+
+    @classmethod
+    def note(cls, signum, frame) -> None:
+        cls.pending = True
+
+    @classmethod
+    def checkpoint(cls) -> None:
+        if cls.pending:
+            cls.pending = False
+            raise KeyboardInterrupt()
+
+
 def _select(message: str, choices: list[Choice], lang: str, default: Any = None, **io) -> Any:
     """A select that never returns nothing: Esc or an empty pick shows it again."""
     while True:
+        _Interrupts.checkpoint()
         picked = questionary.select(message, choices=choices, default=default,
                                     instruction=f"({say('select_hint', lang)})", **io).unsafe_ask()
+        _Interrupts.checkpoint()
         if picked is not None:
             return picked
 
@@ -180,11 +201,14 @@ class Session:
         if q.unit:
             shown = dataclasses.replace(q, unit={lang: q.unit_text(lang, self.answers) for lang in ("zh", "en")})
         default = self.value(q) if self.has(q) else self.proposed(q)
-        self.set(q, ask(shown, default, self.lang, **self.io))
+        _Interrupts.checkpoint()
+        answer = ask(shown, default, self.lang, **self.io)
+        self.set(q, answer)  # kept (and saved below) even when a Ctrl-C is waiting
         self.assumed.discard(q.path)
         if q.path == "background.project_name" and self.folder is None:
             self.settle_folder(Path(generate.slugify(str(self.value(q) or "prd"))))
         self.save_draft()
+        _Interrupts.checkpoint()
 
     def settle_folder(self, folder: Path) -> None:
         """Check the target folder as soon as it is known; when it holds files, offer
@@ -447,8 +471,14 @@ class _Guard:
     def __init__(self, session: Session):
         self.session = session
         self.previous = None
+        self.previous_int = None
 
     def __enter__(self):
+        try:
+            _Interrupts.pending = False
+            self.previous_int = signal.signal(signal.SIGINT, _Interrupts.note)
+        except ValueError:  # not the main thread
+            self.previous_int = None
         if hasattr(signal, "SIGHUP"):
             def hangup(signum, frame):
                 self._save_quietly()
@@ -469,6 +499,8 @@ class _Guard:
     def __exit__(self, kind, exc, tb):
         if self.previous is not None:
             signal.signal(signal.SIGHUP, self.previous)
+        if self.previous_int is not None:
+            signal.signal(signal.SIGINT, self.previous_int)
         if kind is None or issubclass(kind, click.exceptions.Exit):
             return False
         path = self._save_quietly()
