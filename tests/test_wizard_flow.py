@@ -158,3 +158,16 @@ def test_the_review_offers_write_first_then_each_section():
         s.io = {"input": pipe, "output": DummyOutput()}
         pipe.send_text("\r")
         assert review(s, ["a problem"]) == ("deeper", "background")  # no "Write" while the answers are invalid
+
+
+def test_an_answer_the_schema_refuses_is_stored_as_blank(monkeypatch, tmp_path):
+    import prdkit.wizard.flow as flow
+
+    # e.g. a select whose "(empty)" entry handed back its label instead of nothing
+    monkeypatch.setattr(flow, "ask", lambda q, default, lang, **io: "（空）")
+    s = session("rag-knowledge-base", lang="zh")
+    s.folder = tmp_path
+    s.answers = {"background": {"project_name": "x"}}
+    s.ask(s.bank.question("scenario.human_in_loop"))
+    assert s.answers["scenario"]["human_in_loop"] is None
+    assert load_answers(tmp_path / "answers.draft.yaml").answers["scenario"]["human_in_loop"] is None

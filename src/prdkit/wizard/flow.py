@@ -23,6 +23,7 @@ from ..answers import AnswersFile, load_answers, save_answers
 from ..bank import Bank, Question, load_bank
 from ..errors import UserError
 from ..presets import Preset, all_presets, get_preset, localise
+from ..schema import _value_conforms as value_conforms
 from .prompts import ask, note, say
 
 # Rough seconds a PM spends on one question of each type, for the "time left" estimate.
@@ -203,6 +204,8 @@ class Session:
         default = self.value(q) if self.has(q) else self.proposed(q)
         _Interrupts.checkpoint()
         answer = ask(shown, default, self.lang, **self.io)
+        if not value_conforms(q, answer):  # never let a prompt's slip make the draft unloadable
+            answer = None
         self.set(q, answer)  # kept (and saved below) even when a Ctrl-C is waiting
         self.assumed.discard(q.path)
         if q.path == "background.project_name" and self.folder is None:
