@@ -6,7 +6,6 @@ from prompt_toolkit.output import DummyOutput
 
 from prdkit.bank import load_bank
 from prdkit.wizard import prompts
-from prdkit.wizard.flow import ask_section, review
 
 DOWN = "\x1b[B"
 ENTER = "\r"
@@ -89,23 +88,3 @@ def test_records_entry(keys):
 def test_multiline(keys):
     keys.send_text("line one" + ENTER + "line two" + "\x1b" + ENTER)
     assert prompts.ask(q("background.problem"), None, "en", **io(keys)) == "line one\nline two"
-
-
-def test_when_skips_questions_that_do_not_apply(keys):
-    bank = load_bank()
-    section = bank.section("solution")
-    answers = {"solution": {"paths": ["prompt"]}}
-    # only paths (checkbox: Enter keeps [prompt]), prompt_design (multiline), alignment, rationale apply
-    keys.send_text(ENTER + "design" + "\x1b" + ENTER + "align" + "\x1b" + ENTER + "because" + "\x1b" + ENTER)
-    ask_section(bank, section, answers, {}, "en", (3, 10), **io(keys))
-    assert set(answers["solution"]) == {"paths", "prompt_design", "alignment", "rationale"}
-    assert answers["solution"]["rationale"] == "because"
-
-
-def test_review_can_reopen_a_section(keys):
-    bank = load_bank()
-    keys.send_text(DOWN + DOWN + ENTER)  # write, reopen 1, reopen 2 -> scenario
-    assert review(bank, {}, "en", **io(keys)) == "scenario"
-    with create_pipe_input() as pipe:
-        pipe.send_text(ENTER)
-        assert review(bank, {}, "en", **io(pipe)) == "write"

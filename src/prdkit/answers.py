@@ -27,6 +27,7 @@ class AnswersFile:
     answers: dict[str, dict[str, Any]]
     preset: str | None = None
     revisions: list[dict[str, str]] = field(default_factory=list)
+    assumed: list[str] = field(default_factory=list)  # "section.question" taken without asking
     schema_version: int = SCHEMA_VERSION
     prdkit_version: str = __version__
     path: Path | None = None
@@ -54,6 +55,10 @@ class AnswersFile:
         }
         if self.revisions:
             data["revisions"] = self.revisions
+        # only assumptions that still have a place in the answers (order of the bank)
+        assumed = [q.path for q in bank.questions() if q.path in set(self.assumed) and q.id in (ordered.get(q.section) or {})]
+        if assumed:
+            data["assumed"] = assumed
         return data
 
     def to_yaml(self, bank: Bank | None = None) -> str:
@@ -251,6 +256,7 @@ def validate_data(data: Any, source: Path | str, lines: dict[tuple, int] | None 
         answers={k: dict(v or {}) for k, v in (data.get("answers") or {}).items()},
         preset=data.get("preset"),
         revisions=list(data.get("revisions") or []),
+        assumed=list(data.get("assumed") or []),
         schema_version=data["schema_version"],
         prdkit_version=data.get("prdkit_version", __version__),
     )

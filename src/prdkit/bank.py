@@ -45,6 +45,40 @@ class Question:
     pattern: str | None = None
     max_length: int | None = None
     when: Mapping[str, Any] | None = None
+    depth: str = "full"            # "quick": asked on the quick path; "full": only in a full pass
+    ask_in: str | None = None      # the section (page) of the wizard that asks it, if not its own
+    defaults: tuple[Mapping[str, Any], ...] = ()  # conditional defaults: [{when, value}], first match wins
+
+    @property
+    def quick(self) -> bool:
+        return self.depth == "quick"
+
+    @property
+    def page(self) -> str:
+        """The section of the wizard in which the question is asked (its answer stays in
+        `section`): the region, audience and currency come early because later questions
+        depend on them."""
+        return self.ask_in or self.section
+
+    def default_given(self, answers: Mapping[str, Any]) -> Any:
+        """The default worked out from the answers so far: the first conditional default
+        whose `when` holds, else the plain default."""
+        for entry in self.defaults:
+            if conditions.evaluate(entry.get("when"), answers):
+                return entry.get("value")
+        return self.default
+
+    def reads(self) -> list[str]:
+        """Every answer its condition and conditional defaults look at."""
+        return conditions.references(self.when) + [r for d in self.defaults for r in conditions.references(d.get("when"))]
+
+    def unit_text(self, lang: str, answers: Mapping[str, Any]) -> str:
+        """The unit with the chosen currency filled in ("{currency} per item" → "CNY per item")."""
+        if not self.unit:
+            return ""
+        currency = conditions.lookup(answers, "cost.currency")
+        text = self.unit[lang].replace("{currency}", str(currency) if currency else "")
+        return " ".join(text.split()).lstrip("/").strip()
 
     @property
     def path(self) -> str:
@@ -101,6 +135,27 @@ class Bank:
     def applicable(self, answers: Mapping[str, Any]) -> list[Question]:
         return [q for q in self.questions() if q.applies(answers)]
 
+    def page(self, section_id: str) -> list[Question]:
+        """The questions the wizard asks on one section's page, in bank order: the section's
+        own questions that are not asked elsewhere, then those other sections ask here."""
+        own = [q for q in self.section(section_id).questions if q.page == section_id]
+        borrowed = [q for q in self.questions() if q.ask_in == section_id and q.section != section_id]
+        return _merge_borrowed(own, borrowed)
+
+
+def _merge_borrowed(own: list[Question], borrowed: list[Question]) -> list[Question]:
+    # Questions borrowed from later sections follow the page's last quick question, so they
+    # come early in both the quick and the full pass.
+    # Among themselves, a question goes after those its condition or defaults read.
+    ordered: list[Question] = []
+    pending = list(borrowed)
+    while pending:
+        ready = next((q for q in pending if not any(r in {p.path for p in pending if p is not q} for r in q.reads())), pending[0])
+        ordered.append(ready)
+        pending.remove(ready)
+    split = max((i + 1 for i, q in enumerate(own) if q.quick), default=len(own))
+    return own[:split] + ordered + own[split:]
+
 
 class BankError(ValueError):
     """The bank itself is malformed: a bug in a shipped data file, reported with its path."""
@@ -150,7 +205,24 @@ def _question(raw: Mapping[str, Any], section: str, where: str, nested: bool = F
         pattern=raw.get("pattern"),
         max_length=raw.get("max_length"),
         when=raw.get("when"),
+        depth=_depth(raw.get("depth", "full"), where),
+        ask_in=raw.get("ask_in"),
+        defaults=_defaults(raw.get("defaults"), where),
     )
+
+
+def _depth(value: Any, where: str) -> str:
+    if value not in ("quick", "full"):
+        raise BankError(f"{where}: depth must be quick or full, got {value!r}")
+    return value
+
+
+def _defaults(raw: Any, where: str) -> tuple[Mapping[str, Any], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(d, dict) and set(d) == {"when", "value"} for d in raw):
+        raise BankError(f"{where}: defaults must be a list of {{when, value}} entries")
+    return tuple(raw)
 
 
 def load_bank_from(directory: Path) -> Bank:
@@ -170,10 +242,13 @@ def load_bank_from(directory: Path) -> Bank:
         )
     sections.sort(key=lambda s: s.order)
     index = {q.path: q for s in sections for q in s.questions}
+    section_ids = {s.id for s in sections}
     for q in index.values():
-        for ref in conditions.references(q.when):
+        for ref in q.reads():
             if ref not in index:
                 raise BankError(f"{q.path}: its `when` reads unknown question {ref!r}")
+        if q.ask_in is not None and q.ask_in not in section_ids:
+            raise BankError(f"{q.path}: ask_in names unknown section {q.ask_in!r}")
     return Bank(sections=tuple(sections), _index=index)
 
 

@@ -89,8 +89,8 @@ def initial_answers(bank: Bank | None, lang: str, preset: Preset | None = None,
             if question.id in block and block[question.id] is not None:
                 value = block[question.id]
                 break
-        else:
-            value = default_for(question, lang)
+        else:  # the bank's default, worked out from the answers so far (conditional defaults)
+            value = localise(question.default_given(result), lang)
         if value is not None:
             result.setdefault(question.section, {})[question.id] = value
     return result

@@ -24,6 +24,7 @@ FORMATS = ("md", "docx", "checklist")  # what a render writes unless told otherw
 KNOWN_FORMATS = (*FORMATS, "pdf")  # pdf only when asked: it needs LibreOffice and takes seconds
 # Shown in the document-information table at the top, not again in section 1.
 COVER_QUESTIONS = {"project_name", "owner", "business_line", "version", "status", "doc_date"}
+DOC_METADATA = {"version", "status", "doc_date"}  # about the document, not assumptions about the product
 LONG_TYPES = {"multiline", "list", "records"}
 # Which advisor partial follows which section.
 ADVICE_AFTER = {
@@ -327,7 +328,24 @@ def prd_context(answers: AnswersFile, bank: Bank, advice: Mapping[str, Any] | No
     revisions = answers.revisions or [
         {"version": doc.version or "v0.1", "date": doc.date, "author": doc.owner, "summary": text("initial_draft", lang)}
     ]
-    return {"lang": lang, "doc": doc, "sections": sections, "revisions": revisions, "advice": advice, "answers": answers.answers}
+    return {"lang": lang, "doc": doc, "sections": sections, "revisions": revisions, "advice": advice, "answers": answers.answers,
+            "assumptions": open_assumptions(answers, bank)}
+
+
+def open_assumptions(answers: AnswersFile, bank: Bank) -> list[dict[str, Any]]:
+    """Applicable answers nobody confirmed: taken from the preset or the defaults without being
+    asked (`assumed` in the answers file), and required questions still empty."""
+    assumed = set(answers.assumed)
+    found = []
+    for section in bank.sections:
+        for q in section.questions:
+            if not q.applies(answers.answers) or (section.id == "background" and q.id in DOC_METADATA):
+                continue
+            value = answers.get(q.path)
+            empty = value is None or value == "" or value == []
+            if q.path in assumed and not empty or (empty and q.required):
+                found.append({"q": q, "value": value, "section": section.title[answers.lang]})
+    return found
 
 
 def compute_advice(answers: AnswersFile, catalog: Any = None) -> dict[str, Any] | None:

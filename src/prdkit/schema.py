@@ -101,6 +101,12 @@ def answers_schema(bank: Bank) -> dict[str, Any]:
             "preset": {"type": ["string", "null"]},
             "answers": {"type": "object", "properties": sections, "additionalProperties": False},
             "revisions": {"type": "array", "items": REVISION_SCHEMA},
+            "assumed": {
+                "description": "Answers taken from the preset or the defaults without being asked (listed in the PRD as open assumptions).",
+                "type": "array",
+                "items": {"type": "string", "enum": [q.path for q in bank.questions()]},
+                "uniqueItems": True,
+            },
         },
         "required": ["schema_version", "lang", "answers"],
         "additionalProperties": False,
@@ -231,8 +237,13 @@ def conforms(data: Any, bank: Bank) -> bool:
                     or any(k not in row for k in ("version", "date", "summary"))
                     or not all(isinstance(v, str) for v in row.values())):
                 return False
+    if "assumed" in data:
+        assumed = data["assumed"]
+        if (not isinstance(assumed, list) or not all(isinstance(p, str) and bank.has(p) for p in assumed)
+                or len(set(assumed)) != len(assumed)):
+            return False
     return True
 
 
-_TOP_KEYS = ("schema_version", "prdkit_version", "lang", "preset", "answers", "revisions")
+_TOP_KEYS = ("schema_version", "prdkit_version", "lang", "preset", "answers", "revisions", "assumed")
 _REVISION_KEYS = ("version", "date", "author", "summary")

@@ -19,14 +19,17 @@ def _default_lang() -> str:
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the questions and documents.")
 @click.option("--defaults", is_flag=True, help="Ask nothing: use the preset's answers and the defaults.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted wizard from DIR/answers.draft.yaml.")
+@click.option("--full", is_flag=True, help="Ask every question, not only the decisive ones (the quick path).")
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
 @click.option("--workspace-template", type=click.Path(path_type=Path, exists=True, file_okay=False),
               help="Your own cookiecutter template for the folder layout.")
 @click.option("--trust", is_flag=True, help="Allow the workspace template's hooks to run.")
-def command(folder: Path | None, preset: str | None, lang: str | None, defaults: bool, resume: bool, force: bool,
+def command(folder: Path | None, preset: str | None, lang: str | None, defaults: bool, resume: bool, full: bool, force: bool,
             workspace_template: Path | None, trust: bool) -> None:
     """Run the wizard and write a new PRD folder.
 
+    Asks the decisive questions (the quick path) or, with --full, every question; answers not
+    asked come from the preset or the defaults and are listed in the PRD as open assumptions.
     DIR defaults to a folder named after the project. With --defaults nothing is asked.
     """
     from .. import generate
@@ -48,7 +51,7 @@ def command(folder: Path | None, preset: str | None, lang: str | None, defaults:
     from ..wizard import run_new
 
     run_new(folder=folder, preset=chosen, lang=lang, resume=resume, force=force,
-            workspace_template=workspace_template, trust=trust)
+            workspace_template=workspace_template, trust=trust, full=full)
 
 
 def finish(answers, target: Path, workspace_template: Path | None = None, trust: bool = False) -> None:
