@@ -95,10 +95,12 @@ def test_when_skips_questions_that_do_not_apply(keys):
     bank = load_bank()
     section = bank.section("solution")
     answers = {"solution": {"paths": ["prompt"]}}
-    # only paths (checkbox: Enter keeps [prompt]), prompt_design (multiline), alignment, rationale apply
-    keys.send_text(ENTER + "design" + "\x1b" + ENTER + "align" + "\x1b" + ENTER + "because" + "\x1b" + ENTER)
+    # only paths (checkbox: Enter keeps [prompt]), prompt_design (multiline), alignment, rationale
+    # and poc_planned apply; "n" for no POC, so none of the POC questions is asked
+    keys.send_text(ENTER + "design" + "\x1b" + ENTER + "align" + "\x1b" + ENTER + "because" + "\x1b" + ENTER + "n")
     ask_section(bank, section, answers, {}, "en", (3, 10), **io(keys))
-    assert set(answers["solution"]) == {"paths", "prompt_design", "alignment", "rationale"}
+    assert set(answers["solution"]) == {"paths", "prompt_design", "alignment", "rationale", "poc_planned"}
+    assert answers["solution"]["poc_planned"] is False
     assert answers["solution"]["rationale"] == "because"
 
 
