@@ -362,3 +362,39 @@ def test_the_wizard_refuses_nan_and_impossible_dates():
             assert validate(good) is True
             for value in bad:
                 assert isinstance(validate(value), str), (path, value)
+
+
+@pytest.mark.parametrize("entry, field", [
+    ('{id: x, name: X, provider: P, access: api, context_tokens: "big", modalities: [text]}', "models[0].context_tokens"),
+    ("{id: x, name: X, provider: P, access: api, context_tokens: 8000, modalities: text}", "models[0].modalities"),
+    ('{id: x, name: X, provider: P, access: api, context_tokens: 8000, modalities: [text], price: {currency: CNY, input: cheap, output: 1}}',
+     "models[0].price.input"),
+    ("{id: [1], name: X}", "models[0].id"),
+    ("{id: x, name: X, provider: P, access: api, context_tokens: 8000, modalities: [text], price: {currency: CNY, input: .nan, output: 1}}",
+     "models[0].price.input"),
+])
+def test_a_damaged_model_catalog_names_the_field(tmp_path, entry, field):
+    folder, answers = _folder_with_render(tmp_path)
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(f"models:\n  - {entry}\n")
+    for args in (["advise", answers, "--catalog", catalog], ["advise", "--json", answers, "--catalog", catalog]):
+        result = run_prdkit(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "catalog.yaml" in result.stderr and field in result.stderr and "line 2" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("item, fragment", [
+    ("{id: [1]}", "needs an id"),
+    ("{id: X-1, title: {zh: a, en: b}, detail: {zh: a, en: b}, evidence: {zh: a, en: b}, category: effect, owner: pm, "
+     "when: {q: scenario.daily_requests, bogus: 1}}", "X-1.when"),
+    ("{id: X-1, title: {zh: a, en: b}, detail: {zh: a, en: b}, evidence: {zh: a, en: b}, category: effect, owner: pm, "
+     "when: {all: [{q: scenario.daily_requests, gt: 5}, {q: scenario.daily_requests, gt: abc}]}}", "needs a number"),
+])
+def test_a_damaged_checklist_pack_names_the_item(tmp_path, item, fragment):
+    folder, answers = _folder_with_render(tmp_path)
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    (packs / "mine.yaml").write_text(f"pack: mine\ntitle: {{zh: 我的, en: Mine}}\nitems:\n  - {item}\n")
+    result = run_prdkit("checklist", answers, "--checklists", packs)
+    assert result.returncode == 2, result.stderr
+    assert "mine.yaml" in result.stderr and fragment in result.stderr, result.stderr
