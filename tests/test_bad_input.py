@@ -398,3 +398,24 @@ def test_a_damaged_checklist_pack_names_the_item(tmp_path, item, fragment):
     result = run_prdkit("checklist", answers, "--checklists", packs)
     assert result.returncode == 2, result.stderr
     assert "mine.yaml" in result.stderr and fragment in result.stderr, result.stderr
+
+
+def test_a_template_needing_an_unanswered_question_names_the_answers_field(tmp_path):
+    folder, answers = _folder_with_render(tmp_path)
+    pack = tmp_path / "pack" / "prd"
+    pack.mkdir(parents=True)
+    shipped = (Path(__file__).resolve().parent.parent / "templates" / "prd" / "prd.md.j2").read_text(encoding="utf-8")
+    lines = shipped.splitlines()
+    lines.insert(2, "Budget: {{ answers.cost.monthly_budget }}")
+    (pack / "prd.md.j2").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = answers.read_text(encoding="utf-8")
+    import re
+
+    answers.write_text(re.sub(r"\n    monthly_budget: .*", "", text), encoding="utf-8")
+    result = run_prdkit("render", answers, "--templates", tmp_path / "pack")
+    assert result.returncode == 2
+    assert "answers.cost.monthly_budget is not answered" in result.stderr and "prd.md.j2 line 3" in result.stderr
+    assert str(answers) in result.stderr
+    (pack / "prd.md.j2").write_text("\n".join(lines).replace("monthly_budget", "budgett") + "\n", encoding="utf-8")
+    result = run_prdkit("render", answers, "--templates", tmp_path / "pack")
+    assert result.returncode == 2 and "'budgett', which is not a question" in result.stderr and "prd.md.j2 line 3" in result.stderr

@@ -183,9 +183,34 @@ def _render_template(env, name: str, context: Mapping[str, Any], source: str) ->
     except jinja2.TemplateSyntaxError as exc:
         raise UserError(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message}") from None
     except jinja2.UndefinedError as exc:
-        raise UserError(f"{name}: template uses something the answers do not have ({exc.message}) while rendering {source}") from None
+        raise UserError(_undefined_message(exc, name, source)) from None
     except jinja2.exceptions.SecurityError as exc:
         raise UserError(f"{name}: template tried something not allowed in prdkit templates ({exc})") from None
+
+
+def _undefined_message(exc: Exception, name: str, source: str) -> str:
+    """Name the answers field a template needed and did not find, and where the template uses
+    it; a name that is no question at all is the template's mistake, and is named as such."""
+    import re
+
+    template, line = name, None
+    tb = exc.__traceback__
+    while tb is not None:  # Jinja rewrites tracebacks: template frames carry the template's file and line
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            template, line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    where = f"{template}" + (f" line {line}" if line else "")
+    match = re.search(r"has no attribute '([^']+)'|'([^']+)' is undefined", str(getattr(exc, "message", "") or exc))
+    key = next((g for g in match.groups() if g), None) if match else None
+    bank = load_bank()
+    section_ids = [sec.id for sec in bank.sections]
+    if key in section_ids:
+        return f"{source}: the section answers.{key} has no answers, and the template {where} needs it; answer it, or make the template test `is defined`"
+    question = next((q for q in bank.questions() if q.id == key), None)
+    if question is not None:
+        return f"{source}: answers.{question.path} is not answered, and the template {where} needs it; answer it, or make the template test `is defined`"
+    return f"{where}: the template uses {key or getattr(exc, 'message', exc)!r}, which is not a question prdkit knows (while rendering {source})"
 
 
 def render_prd_markdown(answers: AnswersFile, env=None, bank: Bank | None = None, advice: Mapping[str, Any] | None = None) -> str:
