@@ -419,3 +419,18 @@ def test_a_template_needing_an_unanswered_question_names_the_answers_field(tmp_p
     (pack / "prd.md.j2").write_text("\n".join(lines).replace("monthly_budget", "budgett") + "\n", encoding="utf-8")
     result = run_prdkit("render", answers, "--templates", tmp_path / "pack")
     assert result.returncode == 2 and "'budgett', which is not a question" in result.stderr and "prd.md.j2 line 3" in result.stderr
+
+
+def test_text_that_looks_like_a_number_round_trips_without_a_false_revision(tmp_path):
+    """"019", "1e3" and "0o17" are text to YAML 1.1 and numbers to YAML 1.2: prdkit quotes them
+    when it writes, so a second render sees no change and adds no revision row."""
+    folder, answers = _folder_with_render(tmp_path)
+    text = answers.read_text(encoding="utf-8")
+    answers.write_text(text.replace("owner: Wen Li", 'owner: "019"').replace("business_line: Customer service", 'business_line: "1e3"'), encoding="utf-8")
+    assert run_prdkit("render", answers).returncode == 0
+    first = answers.read_text(encoding="utf-8")
+    assert run_prdkit("render", answers).returncode == 0
+    assert answers.read_text(encoding="utf-8") == first
+    assert "| Owner | 019 |" in (folder / "prd.md").read_text(encoding="utf-8")
+    data = load_answers(answers)
+    assert data.get("background.owner") == "019" and data.get("background.business_line") == "1e3"
