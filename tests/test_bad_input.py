@@ -369,3 +369,75 @@ def test_the_wizard_refuses_nan_and_impossible_dates():
             assert validate(good) is True
             for value in bad:
                 assert isinstance(validate(value), str), (path, value)
+
+
+@pytest.mark.parametrize("entry, field", [
+    ('{id: x, name: X, provider: P, access: api, context_tokens: "big", modalities: [text]}', "models[0].context_tokens"),
+    ("{id: x, name: X, provider: P, access: api, context_tokens: 8000, modalities: text}", "models[0].modalities"),
+    ('{id: x, name: X, provider: P, access: api, context_tokens: 8000, modalities: [text], price: {currency: CNY, input: cheap, output: 1}}',
+     "models[0].price.input"),
+    ("{id: [1], name: X}", "models[0].id"),
+    ("{id: x, name: X, provider: P, access: api, context_tokens: 8000, modalities: [text], price: {currency: CNY, input: .nan, output: 1}}",
+     "models[0].price.input"),
+])
+def test_a_damaged_model_catalog_names_the_field(tmp_path, entry, field):
+    folder, answers = _folder_with_render(tmp_path)
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(f"models:\n  - {entry}\n")
+    for args in (["advise", answers, "--catalog", catalog], ["advise", "--json", answers, "--catalog", catalog]):
+        result = run_prdkit(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "catalog.yaml" in result.stderr and field in result.stderr and "line 2" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("item, fragment", [
+    ("{id: [1]}", "needs an id"),
+    ("{id: X-1, title: {zh: a, en: b}, detail: {zh: a, en: b}, evidence: {zh: a, en: b}, category: effect, owner: pm, "
+     "when: {q: scenario.daily_requests, bogus: 1}}", "X-1.when"),
+    ("{id: X-1, title: {zh: a, en: b}, detail: {zh: a, en: b}, evidence: {zh: a, en: b}, category: effect, owner: pm, "
+     "when: {all: [{q: scenario.daily_requests, gt: 5}, {q: scenario.daily_requests, gt: abc}]}}", "needs a number"),
+])
+def test_a_damaged_checklist_pack_names_the_item(tmp_path, item, fragment):
+    folder, answers = _folder_with_render(tmp_path)
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    (packs / "mine.yaml").write_text(f"pack: mine\ntitle: {{zh: 我的, en: Mine}}\nitems:\n  - {item}\n")
+    result = run_prdkit("checklist", answers, "--checklists", packs)
+    assert result.returncode == 2, result.stderr
+    assert "mine.yaml" in result.stderr and fragment in result.stderr, result.stderr
+
+
+def test_a_template_needing_an_unanswered_question_names_the_answers_field(tmp_path):
+    folder, answers = _folder_with_render(tmp_path)
+    pack = tmp_path / "pack" / "prd"
+    pack.mkdir(parents=True)
+    shipped = (Path(__file__).resolve().parent.parent / "templates" / "prd" / "prd.md.j2").read_text(encoding="utf-8")
+    lines = shipped.splitlines()
+    lines.insert(2, "Budget: {{ answers.cost.monthly_budget }}")
+    (pack / "prd.md.j2").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = answers.read_text(encoding="utf-8")
+    import re
+
+    answers.write_text(re.sub(r"\n    monthly_budget: .*", "", text), encoding="utf-8")
+    result = run_prdkit("render", answers, "--templates", tmp_path / "pack")
+    assert result.returncode == 2
+    assert "answers.cost.monthly_budget is not answered" in result.stderr and "prd.md.j2 line 3" in result.stderr
+    assert str(answers) in result.stderr
+    (pack / "prd.md.j2").write_text("\n".join(lines).replace("monthly_budget", "budgett") + "\n", encoding="utf-8")
+    result = run_prdkit("render", answers, "--templates", tmp_path / "pack")
+    assert result.returncode == 2 and "'budgett', which is not a question" in result.stderr and "prd.md.j2 line 3" in result.stderr
+
+
+def test_text_that_looks_like_a_number_round_trips_without_a_false_revision(tmp_path):
+    """"019", "1e3" and "0o17" are text to YAML 1.1 and numbers to YAML 1.2: prdkit quotes them
+    when it writes, so a second render sees no change and adds no revision row."""
+    folder, answers = _folder_with_render(tmp_path)
+    text = answers.read_text(encoding="utf-8")
+    answers.write_text(text.replace("owner: Wen Li", 'owner: "019"').replace("business_line: Customer service", 'business_line: "1e3"'), encoding="utf-8")
+    assert run_prdkit("render", answers).returncode == 0
+    first = answers.read_text(encoding="utf-8")
+    assert run_prdkit("render", answers).returncode == 0
+    assert answers.read_text(encoding="utf-8") == first
+    assert "| Owner | 019 |" in (folder / "prd.md").read_text(encoding="utf-8")
+    data = load_answers(answers)
+    assert data.get("background.owner") == "019" and data.get("background.business_line") == "1e3"

@@ -1,8 +1,8 @@
 """The answers file: load it safely, validate it against the bank, save it.
 
-Loading never executes anything: YAML 1.2 read by safeyaml (no aliases, no tags, limits on
-size, depth and entries, strict UTF-8, no NaN). Every problem is reported at once, each naming the key path and the
-line, in one UserError that the CLI turns into exit code 2.
+Loading never executes anything: safeyaml reads YAML 1.2 (no aliases, no tags, limits on size,
+depth and entries, strict UTF-8, no NaN). Every problem is reported at once, each naming the
+key path and the line, in one UserError that the CLI turns into exit code 2.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from .bank import Bank, load_bank
 from .errors import UserError
 from .safeyaml import MAX_BYTES, Located, dump_yaml, format_path as _format_path, read_yaml  # noqa: F401
 from .schema import SCHEMA_VERSION, answers_schema, conforms, validator_class
+
 
 @dataclass
 class AnswersFile:
@@ -69,9 +70,9 @@ class AnswersFile:
         return header + dump_yaml(self.to_data(bank))
 
 
-# --------------------------------------------------------------------------- YAML in and out
-# Reading and writing live in safeyaml; read_yaml, dump_yaml and MAX_BYTES are imported from
-# here by other modules.
+# Reading and writing YAML live in safeyaml; read_yaml, dump_yaml and MAX_BYTES are imported
+# from here by other modules.
+
 
 def _normalise(value: Any) -> Any:
     # YAML turns 2026-11-24 into a date; answers keep dates as ISO strings.
@@ -186,7 +187,7 @@ def _explain(error: Any, bank: Bank, plain: dict[tuple, str] | None = None) -> t
     return path, error.message
 
 
-def _leading_zeros(plain: dict[tuple, str], data: Any) -> list[tuple[tuple, str]]:
+def _leading_zeros(plain: dict[tuple, str]) -> list[tuple[tuple, str]]:
     """Numbers written with a leading zero: YAML 1.1 tools read 012000 as octal 5120, YAML 1.2
     (prdkit) as 12000. A file other tools may read differently is refused, with both readings."""
     found = []
@@ -242,7 +243,7 @@ def validate_data(data: Any, source: Path | str, lines: dict[tuple, int] | None 
         line = lines.get(path) or lines.get(path[:-1]) or lines.get(tuple(error.absolute_path)) or 1
         problems.append((line, f"line {line}: {_format_path(path)}: {message}"))
     reported = {p for p, _ in explained}
-    for path, message in _leading_zeros(plain, data):
+    for path, message in _leading_zeros(plain):
         if path in reported:
             continue
         line = lines.get(path, 1)

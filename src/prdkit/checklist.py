@@ -74,8 +74,8 @@ def _load(files: tuple[Path, ...]) -> tuple[dict, ...]:
             raise UserError(f"{path}: a checklist pack needs `pack`, `title` and an `items` list")
         for index, item in enumerate(data["items"]):
             where = f"{path}: item {item.get('id', index) if isinstance(item, dict) else index}"
-            if not isinstance(item, dict) or "id" not in item:
-                raise UserError(f"{where}: needs an id")
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
+                raise UserError(f"{where}: needs an id (text)")
             if item["id"] in seen:
                 raise UserError(f"{where}: id {item['id']!r} is also used in {seen[item['id']]}")
             seen[item["id"]] = path.name
@@ -85,6 +85,11 @@ def _load(files: tuple[Path, ...]) -> tuple[dict, ...]:
                 raise UserError(f"{where}.category: must be one of {', '.join(CATEGORIES)}")
             if item.get("owner") not in ROLES:
                 raise UserError(f"{where}.owner: must be one of {', '.join(ROLES)}")
+            for key, condition in (("when", item.get("when")), ("pack when", data.get("when")), ("gate_when", item.get("gate_when"))):
+                try:
+                    conditions.validate(condition)
+                except conditions.ConditionError as exc:
+                    raise UserError(f"{where}.{key}: {exc}") from None
             refs = (conditions.references(item.get("when")) + conditions.references(data.get("when"))
                     + conditions.references(item.get("gate_when")))
             threshold = item.get("threshold")

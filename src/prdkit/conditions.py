@@ -79,6 +79,39 @@ def evaluate(condition: Mapping[str, Any] | None, answers: Mapping[str, Any]) ->
     return value <= expected
 
 
+def validate(condition: Any) -> None:
+    """Raise ConditionError, naming the part, unless the whole condition is well-formed (every
+    branch: evaluate() stops at the first branch that decides)."""
+    if condition is None:
+        return
+    if not isinstance(condition, Mapping) or not condition:
+        raise ConditionError(f"a condition must be a non-empty mapping, got {condition!r}")
+    for key in ("all", "any"):
+        if key in condition:
+            if not isinstance(condition[key], list) or len(condition) != 1:
+                raise ConditionError(f"`{key}` takes a list of conditions and nothing beside it")
+            for sub in condition[key]:
+                validate(sub)
+            return
+    if "not" in condition:
+        if len(condition) != 1:
+            raise ConditionError("`not` takes one condition and nothing beside it")
+        validate(condition["not"])
+        return
+    if not isinstance(condition.get("q"), str):
+        raise ConditionError(f"a condition needs 'q' (section.question), 'all', 'any' or 'not': {dict(condition)!r}")
+    tests = [k for k in condition if k != "q"]
+    if len(tests) != 1 or tests[0] not in COMPARISONS:
+        raise ConditionError(f"a condition on {condition['q']!r} needs exactly one of {', '.join(COMPARISONS)}")
+    expected = condition[tests[0]]
+    if tests[0] in ("gt", "gte", "lt", "lte") and (isinstance(expected, bool) or not isinstance(expected, (int, float))):
+        raise ConditionError(f"`{tests[0]}` on {condition['q']!r} needs a number, got {expected!r}")
+    if tests[0] == "in" and not isinstance(expected, list):
+        raise ConditionError(f"`in` on {condition['q']!r} needs a list, got {expected!r}")
+    if tests[0] == "is_set" and not isinstance(expected, bool):
+        raise ConditionError(f"`is_set` on {condition['q']!r} needs true or false, got {expected!r}")
+
+
 def references(condition: Mapping[str, Any] | None) -> list[str]:
     """Every "section.question" a condition reads, for validating data files."""
     if condition is None:

@@ -51,6 +51,8 @@ def _when_text(when) -> str:
 
 
 def answers_reference(bank: Bank) -> str:
+    from .safeyaml import MAX_BYTES, MAX_DEPTH, MAX_ENTRIES
+
     out = [
         "# The answers file",
         "",
@@ -76,6 +78,12 @@ def answers_reference(bank: Bank) -> str:
         "Every question may be left empty (`null`); required ones (marked *) are reported by `prdkit check`.",
         "A question with a condition is asked, checked and rendered only when its condition holds.",
         "How the advisors compute their figures from these answers: [formulas.md](formulas.md).",
+        "",
+        "prdkit reads the file as YAML 1.2, whatever other tools do: only `true` and `false` are booleans",
+        "(`yes`, `no`, `on`, `off` are text), `1:20` is text, a date is `YYYY-MM-DD` and must exist, quoted or",
+        "not. A number with a leading zero (`012000`) is refused, since YAML 1.1 tools read it as octal; so are",
+        f"`.nan` and `.inf`. A file may hold up to {MAX_BYTES // (1024 * 1024)} MB, {MAX_DEPTH} levels of nesting and {MAX_ENTRIES:,} entries; aliases",
+        "(`*name`), custom tags and a second document (`---`) are refused. Every refusal names the line, and the key where it has one.",
         "",
     ]
     for section in bank.sections:

@@ -438,6 +438,8 @@ def _render_template(env, name: str, context: Mapping[str, Any], source: str) ->
         raise UserError(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message}") from None
     except UserError:
         raise
+    except jinja2.UndefinedError as exc:
+        raise UserError(_undefined_message(exc, name, source)) from None
     except (jinja2.TemplateNotFound, jinja2.UndefinedError, jinja2.exceptions.SecurityError, TemplateLimit,
             RecursionError, ArithmeticError, TypeError, ValueError, LookupError, MemoryError) as exc:
         filename, line = _template_frame(exc, name)
@@ -460,6 +462,31 @@ def _template_problem(exc: BaseException, source: str) -> str:
     if isinstance(exc, ZeroDivisionError):
         return "division by zero"
     return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def _undefined_message(exc: Exception, name: str, source: str) -> str:
+    """Name the answers field a template needed and did not find, and where the template uses
+    it; a name that is no question at all is the template's mistake, and is named as such."""
+    import re
+
+    template, line = name, None
+    tb = exc.__traceback__
+    while tb is not None:  # Jinja rewrites tracebacks: template frames carry the template's file and line
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            template, line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    where = f"{template}" + (f" line {line}" if line else "")
+    match = re.search(r"has no attribute '([^']+)'|'([^']+)' is undefined", str(getattr(exc, "message", "") or exc))
+    key = next((g for g in match.groups() if g), None) if match else None
+    bank = load_bank()
+    section_ids = [sec.id for sec in bank.sections]
+    if key in section_ids:
+        return f"{source}: the section answers.{key} has no answers, and the template {where} needs it; answer it, or make the template test `is defined`"
+    question = next((q for q in bank.questions() if q.id == key), None)
+    if question is not None:
+        return f"{source}: answers.{question.path} is not answered, and the template {where} needs it; answer it, or make the template test `is defined`"
+    return f"{where}: the template uses {key or getattr(exc, 'message', exc)!r}, which is not a question prdkit knows (while rendering {source})"
 
 
 def render_prd_markdown(answers: AnswersFile, env=None, bank: Bank | None = None, advice: Mapping[str, Any] | None = None) -> str:

@@ -30,13 +30,13 @@ ROW_KEYS = ("version", "date", "author", "summary")
 def snapshot_text(answers: AnswersFile) -> str:
     # An internal file, read back only by parse_snapshot: libyaml's emitter, ten times faster
     # than the pure-Python one that writes the answers file a person reads.
+    # Its quoting follows YAML 1.2 as well as 1.1, so "019" or "1e3" reads back as text.
     import yaml
 
+    from .safeyaml import fast_dumper
+
     data = {"lang": answers.lang, "answers": answers.to_data()["answers"]}
-    dumper = getattr(yaml, "CSafeDumper", None)
-    if dumper is None:
-        return dump_yaml(data)
-    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return yaml.dump(data, Dumper=fast_dumper(), allow_unicode=True, sort_keys=False, default_flow_style=False)
 
 
 def _load(raw: bytes) -> Any:

@@ -25,6 +25,44 @@ def _shipped() -> tuple[dict, ...]:
     return tuple(load_data(CATALOG)["models"])
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _text_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+# what each field of a user's catalog entry must be (a damaged entry is named, never a crash)
+_FIELD_TYPES = {
+    "id": (lambda v: isinstance(v, str) and v != "", "text"),
+    "name": (lambda v: isinstance(v, str), "text"),
+    "provider": (lambda v: isinstance(v, str), "text"),
+    "context_tokens": (lambda v: _is_number(v) and v > 0, "a positive number"),
+    "modalities": (_text_list, "a list of text"),
+    "languages": (_text_list, "a list of text"),
+    "regions": (_text_list, "a list of text"),
+    "china_filed": (lambda v: v is None or isinstance(v, bool), "true or false"),
+    "self_host": (lambda v: v is None or isinstance(v, dict), "a mapping"),
+}
+_PRICE_TYPES = {"currency": (lambda v: isinstance(v, str), "text"),
+                "input": (lambda v: v is None or (_is_number(v) and v >= 0), "a number"),
+                "output": (lambda v: v is None or (_is_number(v) and v >= 0), "a number"),
+                "cached_input": (lambda v: v is None or (_is_number(v) and v >= 0), "a number")}
+
+
+def _wrong_field(entry: dict) -> tuple[str, str] | None:
+    for key, (ok, expected) in _FIELD_TYPES.items():
+        if key in entry and not ok(entry[key]):
+            return key, expected
+    price = entry.get("price")
+    if isinstance(price, dict):
+        for key, (ok, expected) in _PRICE_TYPES.items():
+            if key in price and not ok(price[key]):
+                return f"price.{key}", expected
+    return None
+
+
 def load_catalog(user_file: str | Path | None = None) -> list[dict]:
     """The shipped catalog, with a user's entries replacing (same id) or extending it."""
     models = {m["id"]: dict(m) for m in _shipped()}
@@ -43,6 +81,11 @@ def load_catalog(user_file: str | Path | None = None) -> list[dict]:
         line = lines.get(("models", index), "?")
         if not isinstance(entry, dict):
             problems.append(f"line {line}: models[{index}]: expected a mapping")
+            continue
+        wrong = _wrong_field(entry)
+        if wrong:
+            field, expected = wrong
+            problems.append(f"line {lines.get(('models', index, field), line)}: models[{index}].{field}: should be {expected}")
             continue
         base = models.get(entry.get("id"), {})
         merged = {**base, **entry}
