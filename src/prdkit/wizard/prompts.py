@@ -31,14 +31,12 @@ import yaml
 from prompt_toolkit.application import Application, run_in_terminal
 from prompt_toolkit.application.current import get_app
 from prompt_toolkit.document import Document
-from prompt_toolkit.filters import Condition
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.keys import Keys
-from prompt_toolkit.layout import ConditionalContainer, FormattedTextControl, HSplit, Layout, Window
+from prompt_toolkit.layout import FormattedTextControl, HSplit, Layout, Window
 from prompt_toolkit.shortcuts import PromptSession
 from prompt_toolkit.styles import Style
-from prompt_toolkit.validation import ValidationError, Validator
 
 from ..bank import Question
 from . import numbers
@@ -138,43 +136,48 @@ def _width() -> int:
         return terminal_width() - 1
 
 
-def _title_tokens(title: str, answer: str | None = None) -> list[tuple[str, str]]:
-    """'? title' wrapped with a hanging indent, then the answer if there is one."""
+def _title_tokens(title: str) -> list[tuple[str, str]]:
+    """'? title' wrapped with a hanging indent."""
     lines = wrap(title, _width(), "? ", "  ")
     tokens = [("class:qmark", "?"), ("class:question", lines[0][1:])]
     for line in lines[1:]:
         tokens += [("", "\n"), ("class:question", line)]
-    if answer is not None:
-        used = cell_width(lines[-1])
-        if used + 1 + cell_width(answer) > _width():
-            tokens.append(("class:answer", "\n" + fill(answer, _width(), "  ")))
-        else:
-            tokens.append(("class:answer", " " + answer))
     return tokens
+
+
+def echo_answer(title: str, answer: str, multiline: bool = False) -> None:
+    """What stays on the screen once a prompt is answered: '? title answer', wrapped on word
+    and CJK boundaries (the prompt itself erases, as the editing box wraps anywhere)."""
+    import click
+
+    width = terminal_width() - 1
+    lines = wrap(title, width, "? ", "  ")
+    head = [click.style("?", fg="cyan", bold=True) + click.style(lines[0][1:], bold=True)]
+    head += [click.style(line, bold=True) for line in lines[1:]]
+    answer = answer.strip("\n")
+    if multiline and answer:
+        body = wrap(answer, width, "› ", "  ")
+    elif answer and cell_width(lines[-1]) + 1 + cell_width(answer) <= width and "\n" not in answer:
+        head[-1] += " " + click.style(answer, fg="yellow")
+        body = []
+    else:
+        body = wrap(answer, width, "  ") if answer else []
+    for line in head + [click.style(line, fg="yellow") for line in body]:
+        click.echo(line)
 
 
 def _hint_tokens(hint: str) -> list[tuple[str, str]]:
     return [("class:hint", fill(hint, _width(), "  "))]
 
 
-class _Check(Validator):
-    def __init__(self, check: Callable[[str], str | None]):
-        self.check = check
-
-    def validate(self, document: Document) -> None:
-        problem = self.check(document.text)
-        if problem:
-            raise ValidationError(message=fill(problem, _width(), "  "), cursor_position=len(document.text))
-
-
 def _text_prompt(title: str, *, lang: str, default_text: str = "", check: Callable[[str], str | None] = lambda _: None,
-                 multiline: bool = False, on_help: Callable[[], None] | None = None, editor: bool = False, **io) -> str:
-    """One line (or several) of text. `default_text` is the grey placeholder."""
+                 multiline: bool = False, on_help: Callable[[], None] | None = None, editor: bool = False,
+                 hint: str | None = None, **io) -> str:
+    """One line (or several) of text. `default_text` is the grey placeholder; `hint` replaces
+    the key hint ("" for none). An answer `check` refuses keeps the prompt waiting, with the
+    reason just above the box (prompt_toolkit's own toolbar may sit at the screen's foot)."""
     keys = _stop_keys()
-
-    def take_default(buffer) -> None:
-        if default_text and not buffer.text.strip():
-            buffer.document = Document(default_text, len(default_text))
+    problem: list[str] = []  # the reason the last Enter was refused, until the text changes
 
     def special(buffer) -> bool:
         """`?` and `!e` act at once and leave the prompt waiting."""
@@ -191,19 +194,21 @@ def _text_prompt(title: str, *, lang: str, default_text: str = "", check: Callab
     def accept(buffer) -> None:
         if special(buffer):
             return
-        take_default(buffer)
+        if default_text and not buffer.text.strip():
+            buffer.document = Document(default_text, len(default_text))
+        refused = check(buffer.text)
+        if refused:
+            problem[:] = [refused]
+            return
         buffer.validate_and_handle()
 
     @keys.add("enter")
     def _(event):
         buffer = event.current_buffer
-        if special(buffer):
-            return
-        if multiline and buffer.text.strip():
+        if multiline and buffer.text.strip() and buffer.text.strip() not in HELP_MARKS + EDITOR_MARKS:
             buffer.newline(copy_margin=False)
             return
-        take_default(buffer)
-        buffer.validate_and_handle()
+        accept(buffer)
 
     @keys.add("escape", "enter")
     def _(event):
@@ -215,25 +220,36 @@ def _text_prompt(title: str, *, lang: str, default_text: str = "", check: Callab
         if default_text and not buffer.text:
             buffer.insert_text(default_text)
 
-    if multiline:
-        note(f"? {title}", bold=True)
-        message = [("class:qmark", "›"), ("", " ")]
-    else:
-        def message():
-            return _title_tokens(title) + [("", " ")]
     has_default = bool(default_text)
-    hint = say(("hint_multiline" if multiline else "hint_text") + ("_default" if has_default else ""), lang)
+    if hint is None:
+        hint = say(("hint_multiline" if multiline else "hint_text") + ("_default" if has_default else ""), lang)
+    # A default of several lines is shown above the box (a placeholder holds one line).
+    several = multiline and "\n" in default_text.strip()
+
+    def message():
+        # The title, the default if it is long, the key hint, why the last answer was
+        # refused, and the box on a line of its own.
+        tokens = _title_tokens(title)
+        if several:
+            tokens += [("", "\n"), ("class:placeholder", fill(default_text.strip("\n"), _width(), "  "))]
+        if hint:
+            tokens += [("", "\n")] + _hint_tokens(hint)
+        if problem:
+            tokens += [("", "\n"), ("class:error", fill(problem[0], _width(), "  ✗ "))]
+        return tokens + [("", "\n"), ("class:qmark", "›"), ("", " ")]
+
+    placeholder = say("placeholder_multiline", lang) if several else default_text
     session: PromptSession = PromptSession(
-        message=message, placeholder=FormattedText([("class:placeholder", default_text)]) if has_default else None,
-        validator=_Check(lambda text: None if text.strip() in HELP_MARKS + EDITOR_MARKS else check(text)),
-        validate_while_typing=False, multiline=multiline, key_bindings=keys,
-        bottom_toolbar=lambda: _hint_tokens(hint), style=STYLE, prompt_continuation="  ",
-        include_default_pygments_style=False, mouse_support=False, erase_when_done=False, **io,
+        message=message, placeholder=FormattedText([("class:placeholder", placeholder)]) if has_default else None,
+        multiline=multiline, key_bindings=keys, style=STYLE, prompt_continuation="  ",
+        include_default_pygments_style=False, mouse_support=False, erase_when_done=True, **io,
     )
+    session.default_buffer.on_text_changed += lambda _: problem.clear()
     typed = ""
     while True:
         result = _run(lambda: session.prompt(default=typed))
         if result is not _EDIT:
+            echo_answer(title, result, multiline)
             return result
         # The editor has the terminal to itself; its text comes back into the box to check.
         typed = _open_editor(default_text)
@@ -268,9 +284,7 @@ class _Menu:
         return next(label for value, label in self.options if value == result)
 
     def _tokens(self) -> list[tuple[str, str]]:
-        tokens = _title_tokens(self.title, self.answer)
-        if self.answer is not None:
-            return tokens
+        tokens = _title_tokens(self.title)
         width = _width()
         for index, (value, label) in enumerate(self.options):
             here = index == self.pointer
@@ -349,8 +363,10 @@ class _Menu:
         control = FormattedTextControl(self._tokens, show_cursor=False, focusable=True)
         layout = Layout(HSplit([Window(control, wrap_lines=False, dont_extend_height=True, always_hide_cursor=True)]))
         app: Application = Application(layout=layout, key_bindings=keys, style=STYLE, full_screen=False,
-                                       mouse_support=False, erase_when_done=False, **io)
-        return _run(app.run)
+                                       mouse_support=False, erase_when_done=True, **io)
+        result = _run(app.run)
+        echo_answer(self.title, self.answer or "")
+        return result
 
 
 # ---------------------------------------------------------------------------- for the flow
@@ -447,7 +463,7 @@ def _shown(q: Question, default: Any) -> str:
         return ""
     if q.type in ("int", "float") and isinstance(default, (int, float)) and not isinstance(default, bool):
         return numbers.plain(default)
-    return str(default)
+    return str(default).strip("\n")
 
 
 def ask_text(q: Question, default: Any, lang: str, **io) -> Any:
@@ -520,7 +536,9 @@ def _pick(q: Question, labels: list[str], key: str, lang: str, **io) -> int | No
 
 
 def _list_prompt(q: Question, text: str, lang: str, default: str = "", **io) -> str:
-    return _text_prompt(text, lang=lang, default_text=default, on_help=lambda: show_help(q, lang), **io).strip()
+    # a new item's title already says how to finish; a changed one shows the usual hint
+    return _text_prompt(text, lang=lang, default_text=default, on_help=lambda: show_help(q, lang),
+                        hint=None if default else "", **io).strip()
 
 
 def ask_list(q: Question, default: Any, lang: str, **io) -> list[str]:

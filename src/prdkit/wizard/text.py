@@ -8,6 +8,7 @@ get a hanging indent, so a bullet or an ℹ keeps its text in one column.
 
 from __future__ import annotations
 
+import re
 import shutil
 import unicodedata
 
@@ -108,6 +109,6 @@ def split_lead(text: str) -> tuple[str, str]:
     stripped = text.lstrip(" ")
     lead = text[: len(text) - len(stripped)]
     head, _, rest = stripped.partition(" ")
-    if rest and len(head) == 1 and not head.isalnum():
+    if rest and (len(head) == 1 and not head.isalnum() or re.fullmatch(r"\d{1,3}[.)]", head)):
         return lead + head + " ", rest
     return lead, stripped
