@@ -535,10 +535,10 @@ def _pick(q: Question, labels: list[str], key: str, lang: str, **io) -> int | No
     return _Menu(say(key, lang), options, lang=lang, on_help=lambda: show_help(q, lang)).ask(**io)
 
 
-def _list_prompt(q: Question, text: str, lang: str, default: str = "", **io) -> str:
-    # a new item's title already says how to finish; a changed one shows the usual hint
-    return _text_prompt(text, lang=lang, default_text=default, on_help=lambda: show_help(q, lang),
-                        hint=None if default else "", **io).strip()
+def _list_prompt(q: Question, number: int, lang: str, default: str = "", **io) -> str:
+    return _text_prompt(say("list_item", lang, i=number), lang=lang, default_text=default,
+                        on_help=lambda: show_help(q, lang), hint=None if default else say("hint_list_item", lang),
+                        **io).strip()
 
 
 def ask_list(q: Question, default: Any, lang: str, **io) -> list[str]:
@@ -548,7 +548,7 @@ def ask_list(q: Question, default: Any, lang: str, **io) -> list[str]:
     note(f"? {_title(q, lang)}", bold=True)
     while True:
         if adding:
-            raw = _list_prompt(q, f"  {say('list_item', lang, i=len(items) + 1)}", lang, **io)
+            raw = _list_prompt(q, len(items) + 1, lang, **io)
             if raw:
                 items.append(raw)
                 changed = True
@@ -576,7 +576,7 @@ def ask_list(q: Question, default: Any, lang: str, **io) -> list[str]:
         if action == "remove":
             del items[which]
         else:
-            raw = _list_prompt(q, f"  {say('list_item_change', lang, i=which + 1)}", lang, default=items[which], **io)
+            raw = _list_prompt(q, which + 1, lang, default=items[which], **io)
             items[which] = raw or items[which]
 
 

@@ -15,9 +15,9 @@ import unicodedata
 from wcwidth import wcwidth
 
 # Characters that must not begin a line (they stay with what precedes them).
-NO_START = set("，。、；：！？）」』》】〉〕｝”’…‥・·—～%％,.;:!?)]}>'\"")
+NO_START = set("，。、；：！？）」』》】〉〕｝”’…‥・·—～%％,.;:!?)]}")
 # Characters that must not end a line (they stay with what follows them).
-NO_END = set("（「『《【〈〔｛“‘([{<")
+NO_END = set("（「『《【〈〔｛“‘([{")
 
 
 def cell_width(text: str) -> int:
@@ -46,7 +46,9 @@ def _units(paragraph: str) -> list[tuple[str, bool]]:
             space, glue = True, False
             continue
         last = units[-1] if units else None
-        if last is not None and not space and (glue or ch in NO_START or (last[2] and not _breaks_around(ch))):
+        if last is not None and ch in NO_START:
+            last[0] += (" " if space else "") + ch  # even after a space: "word ," stays together
+        elif last is not None and not space and (glue or (last[2] and not _breaks_around(ch))):
             last[0] += ch
         else:
             units.append([ch, space and bool(units), False])
