@@ -9,7 +9,6 @@ from prompt_toolkit.output import DummyOutput
 
 from prdkit.bank import load_bank
 from prdkit.wizard import prompts
-from prdkit.wizard.flow import ask_section, review
 
 DOWN = "\x1b[B"
 UP = "\x1b[A"
@@ -237,6 +236,30 @@ def test_choose_and_confirm_for_the_flow(capsys):
     assert run(prompts.confirm, "y", "Sure?", "zh", default=False) is True
 
 
+def test_choose_takes_questionary_choices_and_never_returns_nothing():
+    from questionary import Choice
+
+    options = [Choice("Write the documents", value="write"), Choice("Quit", value="quit")]
+    assert run(prompts.choose, ESC + ENTER, "What next?", options, "en", default=None) == "write"
+    assert run(prompts.choose, ESC + DOWN + ESC + ENTER, "What next?", options, "en") == "quit"
+
+
+def test_ask_line():
+    assert run(prompts.ask_line, ENTER, "Folder name:", "en", default="prd-2") == "prd-2"
+    assert run(prompts.ask_line, ENTER + "mine" + ENTER, "Folder name:", "zh") == "mine"
+
+
+def test_other_interrupts_pass_through_unchanged():
+    class Hangup(KeyboardInterrupt):
+        pass
+
+    def hang_up():
+        raise Hangup()
+
+    with pytest.raises(Hangup):
+        prompts._run(hang_up)
+
+
 # ---------------------------------------------------------------- lists and tables
 
 
@@ -320,23 +343,3 @@ def test_multiline_editor(tmp_path, monkeypatch):
     monkeypatch.setenv("EDITOR", str(script))
     monkeypatch.delenv("VISUAL", raising=False)
     assert ask("background.problem", None, "!e" + ENTER + ESC + ENTER) == "from the editor"
-
-
-# ---------------------------------------------------------------- with the flow
-
-
-def test_when_skips_questions_that_do_not_apply():
-    bank = load_bank()
-    section = bank.section("solution")
-    answers = {"solution": {"paths": ["prompt"]}}
-    # only paths (checkbox: Enter keeps [prompt]), prompt_design (multiline), alignment, rationale apply
-    keys = ENTER + "design" + ESC + ENTER + "align" + ESC + ENTER + "because" + ESC + ENTER
-    run(ask_section, keys, bank, section, answers, {}, "en", (3, 10))
-    assert set(answers["solution"]) == {"paths", "prompt_design", "alignment", "rationale"}
-    assert answers["solution"]["rationale"] == "because"
-
-
-def test_review_can_reopen_a_section():
-    bank = load_bank()
-    assert run(review, DOWN + DOWN + ENTER, bank, {}, "en") == "scenario"  # write, reopen 1, reopen 2
-    assert run(review, ENTER, bank, {}, "en") == "write"

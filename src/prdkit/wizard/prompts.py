@@ -15,9 +15,9 @@ How every prompt behaves:
   choices are shown by their labels, never their ids. Text wraps at the terminal's width on
   word and CJK boundaries (text.wrap).
 
-For the flow: `choose` (a select over any options), `confirm` (yes/no in the wizard's
-language), `note` (a wrapped line between prompts), `say` (a strings.yaml text) and
-`Interrupted`. Tests drive every prompt through prompt_toolkit's pipe input by passing
+For the flow: `choose` (a select over any options; takes questionary Choices too),
+`confirm` (yes/no in the wizard's language), `ask_line` (one line of free text), `note` (a
+wrapped line between prompts), `say` (a strings.yaml text) and `Interrupted`. Tests drive every prompt through prompt_toolkit's pipe input by passing
 `input=` and `output=` in **io.
 """
 
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Hashable, Sequence
+from typing import Any, Callable, Sequence
 
 import yaml
 from prompt_toolkit.application import Application, run_in_terminal
@@ -112,7 +112,9 @@ def _run(run: Callable[[], Any]) -> Any:
     except EOFError:
         raise Interrupted("eof") from None
     except KeyboardInterrupt as stop:
-        raise Interrupted(str(stop) if str(stop) in ("ctrl-c", "ctrl-d") else "ctrl-c") from None
+        if type(stop) is not KeyboardInterrupt:  # the flow's own kinds (a hang-up, say) pass through
+            raise
+        raise Interrupted("ctrl-c") from None
 
 
 def _stop_keys() -> KeyBindings:
@@ -372,12 +374,30 @@ class _Menu:
 # ---------------------------------------------------------------------------- for the flow
 
 
-def choose(message: str, options: Sequence[tuple[Hashable, str]], lang: str, default: Any = _FIRST,
-           help: str | None = None, **io) -> Any:
-    """A select over (value, label) pairs; returns a value, never None unless it is one of
-    them. Esc is ignored; `?` shows `help`."""
+def _pair(option: Any) -> tuple[Any, str]:
+    if isinstance(option, tuple):
+        return option
+    title = option.title  # a questionary Choice
+    return option.value, title if isinstance(title, str) else "".join(text for _, text in title)
+
+
+def choose(message: str, options: Sequence[Any], lang: str, default: Any = _FIRST, help: str | None = None,
+           **io) -> Any:
+    """A select over (value, label) pairs (or questionary Choices): returns one of the values,
+    whatever keys are pressed. Esc is ignored; `?` shows `help`; the hint is in `lang`."""
     on_help = (lambda: note(f"  ℹ {help}", fg="cyan")) if help else None
-    return _Menu(message, options, lang=lang, default=default, on_help=on_help).ask(**io)
+    pairs = [_pair(option) for option in options]
+    if default is None and None not in [value for value, _ in pairs]:
+        default = _FIRST
+    return _Menu(message, pairs, lang=lang, default=default, on_help=on_help).ask(**io)
+
+
+def ask_line(message: str, lang: str, default: str = "", required: bool = True, **io) -> str:
+    """One line of free text (a folder name, say): the default is a placeholder Enter takes."""
+    def check(text: str) -> str | None:
+        return say("required", lang) if required and not text.strip() else None
+
+    return _text_prompt(message, lang=lang, default_text=default, check=check, **io).strip()
 
 
 def confirm(message: str, lang: str, default: bool = True, help: str | None = None, **io) -> bool:
@@ -499,7 +519,7 @@ def ask_text(q: Question, default: Any, lang: str, **io) -> Any:
 def ask_choice(q: Question, default: Any, lang: str, **io) -> Any:
     options = [(c.value, c.label[lang]) for c in q.choices]
     if not q.required:
-        options.append((None, say("empty", lang)))
+        options.append((None, say("leave_empty", lang)))
     start = default if default in q.choice_values() else (None if not q.required else q.choices[0].value)
     return _Menu(_title(q, lang), options, lang=lang, default=start, on_help=lambda: show_help(q, lang)).ask(**io)
 
@@ -531,7 +551,7 @@ def _edit_menu(q: Question, labels: list[str], changed: bool, kind: str, lang: s
 
 
 def _pick(q: Question, labels: list[str], key: str, lang: str, **io) -> int | None:
-    options = [(i, f"{i + 1}. {label}") for i, label in enumerate(labels)] + [(None, say("back", lang))]
+    options = [(i, f"{i + 1}. {label}") for i, label in enumerate(labels)] + [(None, say("menu_back", lang))]
     return _Menu(say(key, lang), options, lang=lang, on_help=lambda: show_help(q, lang)).ask(**io)
 
 
