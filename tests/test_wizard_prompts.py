@@ -253,7 +253,8 @@ def test_other_interrupts_pass_through_unchanged():
     class Hangup(KeyboardInterrupt):
         pass
 
-    def hang_up():
+    def hang_up(pre_run):
+        pre_run()
         raise Hangup()
 
     with pytest.raises(Hangup):

@@ -23,6 +23,8 @@ wrapped line between prompts), `say` (a strings.yaml text) and `Interrupted`. Te
 
 from __future__ import annotations
 
+import signal
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -103,10 +105,20 @@ def show_help(q: Question, lang: str) -> None:
 # ---------------------------------------------------------------------------- the machinery
 
 
-def _run(run: Callable[[], Any]) -> Any:
-    """Run one prompt; every way of stopping becomes `Interrupted`."""
+def _sigint_mask(how: int) -> None:
+    if hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread():
+        signal.pthread_sigmask(how, {signal.SIGINT})
+
+
+def _run(start: Callable[..., Any]) -> Any:
+    """Run one prompt (`start(pre_run=…)`); every way of stopping becomes `Interrupted`.
+
+    SIGINT is held back while prompt_toolkit builds its event loop and let through once the
+    prompt runs (its handler then turns it into Ctrl-C): a KeyboardInterrupt raised halfway
+    through building the loop would leave asyncio printing a traceback."""
+    _sigint_mask(signal.SIG_BLOCK)
     try:
-        return run()
+        return start(pre_run=lambda: _sigint_mask(signal.SIG_UNBLOCK))
     except Interrupted:
         raise
     except EOFError:
@@ -115,6 +127,8 @@ def _run(run: Callable[[], Any]) -> Any:
         if type(stop) is not KeyboardInterrupt:  # the flow's own kinds (a hang-up, say) pass through
             raise
         raise Interrupted("ctrl-c") from None
+    finally:
+        _sigint_mask(signal.SIG_UNBLOCK)
 
 
 def _stop_keys() -> KeyBindings:
@@ -127,6 +141,13 @@ def _stop_keys() -> KeyBindings:
     @keys.add("c-d", eager=True)
     def _(event):
         event.app.exit(exception=Interrupted("ctrl-d"), style="class:aborting")
+
+    @keys.add("<sigint>")
+    def _(event):
+        """SIGINT (Ctrl-C typed while the terminal was not in raw mode) stops the prompt like
+        Ctrl-C; if it arrives as the prompt is ending, the ending wins."""
+        if event.app.is_running and not event.app.future.done():
+            event.app.exit(exception=Interrupted("ctrl-c"), style="class:aborting")
 
     return keys
 
@@ -249,7 +270,7 @@ def _text_prompt(title: str, *, lang: str, default_text: str = "", check: Callab
     session.default_buffer.on_text_changed += lambda _: problem.clear()
     typed = ""
     while True:
-        result = _run(lambda: session.prompt(default=typed))
+        result = _run(lambda pre_run: session.prompt(default=typed, pre_run=pre_run))
         if result is not _EDIT:
             echo_answer(title, result, multiline)
             return result
