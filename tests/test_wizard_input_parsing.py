@@ -12,7 +12,7 @@ from prdkit.bank import load_bank
 from prdkit.wizard import numbers
 from prdkit.wizard.dates import read_date
 from prdkit.wizard.prompts import _strings
-from prdkit.wizard.text import NO_START, cell_width, split_lead, wrap
+from prdkit.wizard.text import NO_START, cell_width, pack, split_lead, wrap
 
 PERCENT = {"zh": "%", "en": "%"}
 SECONDS = {"zh": "秒", "en": "s"}
@@ -200,3 +200,17 @@ def test_split_lead():
     assert split_lead("  • item text") == ("  • ", "item text")
     assert split_lead("  12. row text") == ("  12. ", "row text")
     assert split_lead("  plain text") == ("  ", "plain text")
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 140])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_key_hints_break_only_between_phrases(width, lang):
+    for key, text in _strings().items():
+        if not key.startswith("hint_"):
+            continue
+        parts = text[lang].split(" · ")
+        lines = pack(parts, width, "  ")
+        assert all(cell_width(line) <= width for line in lines), (key, lines)
+        if all(cell_width("  " + part) <= width for part in parts):
+            # lines break only between phrases: joined again, they are the hint
+            assert " · ".join(line.strip() for line in lines) == text[lang], (key, lines)

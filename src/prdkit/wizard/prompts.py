@@ -43,7 +43,7 @@ from prompt_toolkit.styles import Style
 from ..bank import Question
 from . import numbers
 from .dates import read_date
-from .text import cell_width, fill, split_lead, terminal_width, wrap
+from .text import cell_width, fill, pack, split_lead, terminal_width, wrap
 
 HELP_MARKS = ("?", "？")
 _FIRST = object()  # a menu with no default points at its first option
@@ -190,7 +190,7 @@ def echo_answer(title: str, answer: str, multiline: bool = False) -> None:
 
 
 def _hint_tokens(hint: str) -> list[tuple[str, str]]:
-    return [("class:hint", fill(hint, _width(), "  "))]
+    return [("class:hint", "\n".join(pack(hint.split(" · "), _width(), "  ")))]
 
 
 def _text_prompt(title: str, *, lang: str, default_text: str = "", check: Callable[[str], str | None] = lambda _: None,

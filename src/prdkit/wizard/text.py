@@ -100,6 +100,27 @@ def wrap(text: str, width: int | None = None, indent: str = "", hanging: str | N
     return lines
 
 
+def pack(parts: list[str], width: int, indent: str = "", separator: str = " · ") -> list[str]:
+    """Short phrases (key hints) on as few lines as fit, a line breaking only between two
+    phrases; a phrase too long for a line of its own is wrapped like text."""
+    lines: list[str] = []
+    line = ""
+    for part in parts:
+        candidate = f"{line}{separator}{part}" if line else part
+        if not line or cell_width(indent + candidate) <= width:
+            line = candidate
+            if cell_width(indent + line) <= width:
+                continue
+            lines.extend(wrap(line, width, indent))
+            line = ""
+            continue
+        lines.append(indent + line)
+        line = part
+    if line:
+        lines.extend(wrap(line, width, indent))
+    return lines
+
+
 def fill(text: str, width: int | None = None, indent: str = "", hanging: str | None = None) -> str:
     """`wrap` joined into one string."""
     return "\n".join(wrap(text, width, indent, hanging))
