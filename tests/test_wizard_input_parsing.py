@@ -79,6 +79,7 @@ def test_the_percent_guess_respects_the_range():
     ("20万元", {"zh": "元/条（按成本页币种）", "en": "per item"}, 200000),
     ("3 个百分点", {"zh": "个百分点", "en": "percentage points"}, 3), ("3pp", {"zh": "个百分点", "en": "percentage points"}, 3),
     ("1,500 tokens", {"zh": "tokens/次调用", "en": "tokens/call"}, 1500),
+    ("0.8 CNY", {"zh": "元/百万 tokens", "en": "CNY per 1M tokens"}, 0.8), ("0.8元", {"zh": "元/百万 tokens", "en": "CNY per 1M tokens"}, 0.8),
     ("1.5亿", None, 150_000_000), ("3千万", None, 30_000_000), ("2百万", None, 2_000_000), ("1.2M", None, 1_200_000),
     ("−3", None, -3), ("+4", None, 4), (".5", None, 0.5), ("1e3", None, 1000), ("  7  ", None, 7),
 ])

@@ -63,14 +63,15 @@ def _fold(text: str) -> str:
 
 def unit_forms(unit: Mapping[str, str] | None) -> list[str]:
     """The spellings of a question's unit that may follow a number, folded (no spaces, lower
-    case), longest first. "次/天" also allows the bare "次"; "元/条（…）" the bare "元"."""
+    case), longest first. "次/天" also allows the bare "次", "元/条（…）" the bare "元" and
+    "CNY per 1M tokens" the bare "CNY"."""
     if not unit:
         return []
     forms: set[str] = set()
     for text in unit.values():
         text = normalise(text)
         forms.add(_fold(text))
-        head = re.split(r"[/(（]", text, maxsplit=1)[0]
+        head = re.split(r"[/(（]| per ", text, maxsplit=1)[0]
         if head.strip():
             forms.add(_fold(head))
         forms.update(_fold(a) for a in UNIT_ALIASES.get(text, ()))
