@@ -285,7 +285,7 @@ class _Menu:
     def __init__(self, title: str, options: Sequence[tuple[Any, str]], *, lang: str, default: Any = _FIRST,
                  multi: bool = False, checked: Sequence[Any] = (), at_least_one: bool = False,
                  on_help: Callable[[], None] | None = None, hint: str | None = None,
-                 shortcuts: dict[str, Any] | None = None, answer_label: Callable[[Any], str] | None = None):
+                 shortcuts: dict[str, Any] | None = None):
         if not options:
             raise ValueError("a menu needs options")
         self.title, self.options, self.lang, self.multi = title, list(options), lang, multi
@@ -294,13 +294,10 @@ class _Menu:
         self.checked = [value for value in values if value in set(checked)] if multi else []
         self.at_least_one, self.on_help, self.shortcuts = at_least_one, on_help, shortcuts or {}
         self.hint = hint or say("hint_checkbox" if multi else "hint_select", lang)
-        self.answer_label = answer_label
         self.error: str | None = None
         self.answer: str | None = None
 
     def _answer_text(self, result: Any) -> str:
-        if self.answer_label is not None:
-            return self.answer_label(result)
         if self.multi:
             labels = [label for value, label in self.options if value in result]
             return say("list_joiner", self.lang).join(labels) if labels else say("none_chosen", self.lang)
