@@ -58,7 +58,9 @@ class Driver:
         self.child, self.lang, self.typed, self.esc = child, lang, dict(typed or {}), esc
         strings = _strings()
         self.hints = [(kind, strings[kind][lang]) for kind in KINDS]
-        self.patterns = [re.escape(text) for _, text in self.hints] + [re.escape(m) for m in QUESTIONARY_SELECT]
+        # the first two phrases of a hint: they tell the kinds apart and share a line even at 60 columns
+        self.patterns = [re.escape(" · ".join(text.split(" · ")[:2])) for _, text in self.hints]
+        self.patterns += [re.escape(m) for m in QUESTIONARY_SELECT]
         self.questions = [q for q in load_bank().questions()]
         self.asked: list[str] = []
         self.menus = 0
@@ -274,3 +276,33 @@ def test_ctrl_d_and_ctrl_c_on_any_prompt_keep_a_draft(tmp_path, key, kind):
     output = plain(child.logfile_read.getvalue())
     assert "Traceback" not in output and "--resume" in output
     assert (folder / "answers.draft.yaml").exists()
+
+
+# ---------------------------------------------------------------- 60 columns
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_sixty_columns_wrap_on_word_and_cjk_boundaries(tmp_path, lang):
+    folder = tmp_path / "narrow"
+    child = spawn("new", folder, "--lang", lang, "--preset", "agent-assistant", columns=60)
+    driver = Driver(child, lang)
+    driver.run(until_review=True)
+    transcript = driver.transcript()
+    transcript = transcript[:transcript.rfind(driver.review)]
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    lines = [line.rstrip() for line in transcript.split("\n")]
+    from prdkit.wizard.text import cell_width, wrap
+
+    shown = [s for s in load_bank().sections if s.title[lang] in transcript]
+    assert len(shown) >= 2
+    for section in shown:
+        # each section intro is printed as the wrapper lays it out for this width (59 columns
+        # of text and a margin), so no line is wider than the terminal and no word is cut
+        expected = wrap(section.why[lang], 59, "  ")
+        assert all(cell_width(line) <= 60 for line in expected)
+        for line in expected:
+            assert line.rstrip() in lines, (line, section.id)
+        if lang == "en":
+            for word in re.findall(r"[A-Za-z]+", section.why[lang]):
+                assert any(re.search(rf"\b{word}\b", line) for line in expected), word
