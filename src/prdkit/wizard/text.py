@@ -46,8 +46,10 @@ def _units(paragraph: str) -> list[tuple[str, bool]]:
             space, glue = True, False
             continue
         last = units[-1] if units else None
-        if last is not None and ch in NO_START:
-            last[0] += (" " if space else "") + ch  # even after a space: "word ," stays together
+        if last is not None and ch in NO_START and (not space or _breaks_around(ch)):
+            # full-width punctuation stays with what precedes it even after a space; ASCII
+            # punctuation after a space begins a word of its own (",5" in "a ,5")
+            last[0] += (" " if space else "") + ch
         elif last is not None and not space and (glue or (last[2] and not _breaks_around(ch))):
             last[0] += ch
         else:
