@@ -136,10 +136,13 @@ def test_a_page_asks_only_what_applies_through_pipe_input():
     with create_pipe_input() as pipe:
         s = Session(load_bank(), "en", None, None, full=True, io={"input": pipe, "output": DummyOutput()})
         s.answers = {"solution": {"paths": ["prompt"]}}
-        # paths (Enter keeps [prompt]), then prompt_design, alignment, rationale: nothing about RAG or agents
-        pipe.send_text("\r" + "design\x1b\r" + "align\x1b\r" + "because\x1b\r")
+        # paths (Enter keeps [prompt]), then prompt_design, alignment, rationale, POC planned (Enter: no):
+        # nothing about RAG or agents, nor the POC's details
+        pipe.send_text("\r" + "design\x1b\r" + "align\x1b\r" + "because\x1b\r" + "\r")
+        pipe.close()  # a question more than expected ends the walk instead of waiting for ever
         s.walk(["solution"], lambda q: "ask")
-    assert set(s.answers["solution"]) == {"paths", "prompt_design", "alignment", "rationale"}
+    assert set(s.answers["solution"]) == {"paths", "prompt_design", "alignment", "rationale", "poc_planned"}
+    assert s.answers["solution"]["poc_planned"] is False
     assert s.answers["solution"]["rationale"] == "because"
 
 

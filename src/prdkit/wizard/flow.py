@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import click
-import questionary
 from questionary import Choice
 
 from .. import generate
@@ -24,7 +23,7 @@ from ..bank import Bank, Question, load_bank
 from ..errors import UserError
 from ..presets import Preset, all_presets, get_preset, localise
 from ..schema import _value_conforms as value_conforms
-from .prompts import ask, note, say
+from .prompts import ask, ask_line, choose, note, say
 
 # Rough seconds a PM spends on one question of each type, for the "time left" estimate.
 SECONDS = {"text": 15, "multiline": 60, "date": 5, "choice": 8, "bool": 5, "int": 10, "float": 10,
@@ -55,14 +54,12 @@ class _Interrupts:
 
 
 def _select(message: str, choices: list[Choice], lang: str, default: Any = None, **io) -> Any:
-    """A select that never returns nothing: Esc or an empty pick shows it again."""
-    while True:
-        _Interrupts.checkpoint()
-        picked = questionary.select(message, choices=choices, default=default,
-                                    instruction=f"({say('select_hint', lang)})", **io).unsafe_ask()
-        _Interrupts.checkpoint()
-        if picked is not None:
-            return picked
+    """A select in the wizard's language that always answers with one of its values (Esc is
+    ignored by prompts.choose)."""
+    _Interrupts.checkpoint()
+    picked = choose(message, choices, lang, default=default, **io)
+    _Interrupts.checkpoint()
+    return picked
 
 
 def ask_language(**io) -> str:
@@ -240,8 +237,8 @@ class Session:
             if choice == "continue":
                 self.load_draft(folder)
                 return
-            name = questionary.text(say("folder_name", self.lang), default=_next_free(folder).name, **self.io).unsafe_ask()
-            name = (name or "").strip()
+            _Interrupts.checkpoint()
+            name = ask_line(say("folder_name", self.lang), self.lang, default=_next_free(folder).name, **self.io)
             if name:
                 folder = folder.parent / name if not Path(name).is_absolute() else Path(name)
 
