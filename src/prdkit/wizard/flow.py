@@ -34,32 +34,10 @@ class Hangup(KeyboardInterrupt):
     """The terminal went away (SIGHUP)."""
 
 
-class _Interrupts:
-    """Ctrl-C inside a prompt is a key the prompt turns into KeyboardInterrupt. Between two
-    prompts the terminal sends SIGINT instead, which could land inside prompt_toolkit's set-up
-    of its event loop and leave it half-built; so the signal is only noted, and acted on at
-    the next checkpoint (before and after every prompt)."""
-
-    pending = False
-
-    @classmethod
-    def note(cls, signum, frame) -> None:
-        cls.pending = True
-
-    @classmethod
-    def checkpoint(cls) -> None:
-        if cls.pending:
-            cls.pending = False
-            raise KeyboardInterrupt()
-
-
 def _select(message: str, choices: list[Choice], lang: str, default: Any = None, **io) -> Any:
     """A select in the wizard's language that always answers with one of its values (Esc is
     ignored by prompts.choose)."""
-    _Interrupts.checkpoint()
-    picked = choose(message, choices, lang, default=default, **io)
-    _Interrupts.checkpoint()
-    return picked
+    return choose(message, choices, lang, default=default, **io)
 
 
 def ask_language(**io) -> str:
@@ -199,7 +177,6 @@ class Session:
         if q.unit:
             shown = dataclasses.replace(q, unit={lang: q.unit_text(lang, self.answers) for lang in ("zh", "en")})
         default = self.value(q) if self.has(q) else self.proposed(q)
-        _Interrupts.checkpoint()
         answer = ask(shown, default, self.lang, **self.io)
         if not value_conforms(q, answer):  # never let a prompt's slip make the draft unloadable
             answer = None
@@ -208,7 +185,6 @@ class Session:
         if q.path == "background.project_name" and self.folder is None:
             self.settle_folder(Path(generate.slugify(str(self.value(q) or "prd"))))
         self.save_draft()
-        _Interrupts.checkpoint()
 
     def settle_folder(self, folder: Path) -> None:
         """Check the target folder as soon as it is known; when it holds files, offer
@@ -237,7 +213,6 @@ class Session:
             if choice == "continue":
                 self.load_draft(folder)
                 return
-            _Interrupts.checkpoint()
             name = ask_line(say("folder_name", self.lang), self.lang, default=_next_free(folder).name, **self.io)
             if name:
                 folder = folder.parent / name if not Path(name).is_absolute() else Path(name)
@@ -471,14 +446,11 @@ class _Guard:
     def __init__(self, session: Session):
         self.session = session
         self.previous = None
-        self.previous_int = None
 
     def __enter__(self):
-        try:
-            _Interrupts.pending = False
-            self.previous_int = signal.signal(signal.SIGINT, _Interrupts.note)
-        except ValueError:  # not the main thread
-            self.previous_int = None
+        # SIGINT keeps Python's own handler: between prompts it raises KeyboardInterrupt at once
+        # (the draft is saved below), and prompts._run holds it back while prompt_toolkit builds
+        # its event loop, so it never lands half-way through that.
         if hasattr(signal, "SIGHUP"):
             def hangup(signum, frame):
                 self._save_quietly()
@@ -499,8 +471,6 @@ class _Guard:
     def __exit__(self, kind, exc, tb):
         if self.previous is not None:
             signal.signal(signal.SIGHUP, self.previous)
-        if self.previous_int is not None:
-            signal.signal(signal.SIGINT, self.previous_int)
         if kind is None or issubclass(kind, click.exceptions.Exit):
             return False
         path = self._save_quietly()
