@@ -226,3 +226,13 @@ def test_preset_answers_every_applicable_question_and_nothing_else(preset, lang)
     assert unanswered == [], unanswered
     # the preset's values themselves pass the schema
     validate_data(AnswersFile(lang=lang, answers=values, preset=preset).to_data(bank), f"preset {preset}")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("preset", [p.name for p in all_presets()])
+def test_every_preset_passes_its_own_check(tmp_path, preset, lang):
+    """A PM who starts from a preset gets a PRD that `prdkit check` accepts: the preset's eval
+    set is as large as its own targets need, its budget covers its own running cost."""
+    assert run_prdkit("new", tmp_path / "p", "--preset", preset, "--lang", lang, "--defaults").returncode == 0
+    result = run_prdkit("check", tmp_path / "p" / "answers.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
