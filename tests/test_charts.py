@@ -105,9 +105,10 @@ def expected_charts(answers) -> list[tuple[str, list[str], list[tuple[str, list[
     paybacks = [half["payback_months"], cost["payback_months"], double["payback_months"]]
     if None in paybacks:  # no payback somewhere: the chart shows the net monthly benefit instead
         paybacks = [half["net_monthly"], cost["net_monthly"], double["net_monthly"]]
-    charts.append(("xy", None, [("bar", paybacks)]))
-    # charts carry the figures to 4 decimals (Mermaid takes plain decimals; the advisors are unrounded)
-    return [(kind, categories, [(k, [round(v, 4) for v in values]) for k, values in series]) for kind, categories, series in charts]
+    months = None not in [half["payback_months"], cost["payback_months"], double["payback_months"]]
+    charts.append(("xy", None, [("bar", [round(v, 1 if months else 2) for v in paybacks])]))
+    # charts carry the figures as the tables round them: months to a tenth, the rest to 2 decimals
+    return [(kind, categories, [(k, [round(v, 2) for v in values]) for k, values in series]) for kind, categories, series in charts]
 
 
 PRESETS = [p.name for p in all_presets()]

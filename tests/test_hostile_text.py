@@ -192,6 +192,7 @@ def test_separators_and_escapes_in_cover_fields_reach_no_output_raw(tmp_path):
     folder = tmp_path / "prd"
     assert run_prdkit("new", folder, "--preset", "rag-knowledge-base", "--lang", "en", "--defaults").returncode == 0
     answers = folder / "answers.yaml"
+    clean_headings = headings((folder / "prd.md").read_text(encoding="utf-8"))
     text = answers.read_text(encoding="utf-8")
     text = text.replace("owner: Wen Li", 'owner: "Alice\\u2028# X \\e[31mred"', 1)
     text = text.replace("business_line: Customer service", 'business_line: "A\\x1c# Y\\N## Z\\v# V\\f- W\\x1d| Q\\x1e> R\\u2029### S"', 1)
@@ -201,7 +202,7 @@ def test_separators_and_escapes_in_cover_fields_reach_no_output_raw(tmp_path):
     prd = (folder / "prd.md").read_text(encoding="utf-8")
     assert no_raw_controls(prd)
     assert "| Owner | Alice # X ␛\\[31mred |" in prd
-    assert headings(prd) == headings((ROOT_EXAMPLES / "prd.md").read_text(encoding="utf-8")) and table_shapes_ok(prd)
+    assert headings(prd) == clean_headings and table_shapes_ok(prd)
     for name in ("prd.docx", "launch-checklist.docx"):
         with zipfile.ZipFile(folder / name) as package:
             for part in ("word/document.xml", "docProps/core.xml"):

@@ -278,6 +278,11 @@ def test_written_answers_leave_out_hidden_ones_and_say_so(tmp_path):
 def test_edit_section_asks_the_whole_section(tmp_path):
     folder = tmp_path / "edit"
     assert run_prdkit("new", folder, "--preset", "rag-knowledge-base", "--lang", "en", "--defaults").returncode == 0
+    # the PRD is shared as PDF too: edit keeps prd.pdf in step with the answers
+    from lo import pdf_text, require_soffice
+
+    require_soffice()
+    assert run_prdkit("render", folder / "answers.yaml", "--format", "md,docx,pdf,checklist").returncode == 0
     before = yaml.safe_load((folder / "answers.yaml").read_text(encoding="utf-8"))
     bank = load_bank()
     child = spawn("edit", folder / "answers.yaml", "--section", "cost")
@@ -302,6 +307,7 @@ def test_edit_section_asks_the_whole_section(tmp_path):
             assert after["answers"][section] == before["answers"][section], section
     assert after["revisions"][-1]["summary"] == "Changed: Monthly active users"
     assert "123,456" in (folder / "prd.md").read_text(encoding="utf-8")
+    assert "123,456" in pdf_text(folder / "prd.pdf")
 
 
 def test_no_terminal_and_no_defaults_is_refused(tmp_path):

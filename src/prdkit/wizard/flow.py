@@ -586,7 +586,15 @@ def run_edit(answers_path: Path, section_id: str | None, **io) -> None:
     from ..answers import validate_data
 
     validate_data(saved.to_data(), answers_path)
-    written = generate.write_documents(saved, answers_path.parent, answers_path=answers_path)
+    formats = ["md", "docx", "checklist"]
+    if (answers_path.parent / "prd.pdf").is_file():  # a PRD shared as PDF: keep the PDF in step
+        from ..pdf import find_soffice
+
+        if find_soffice():
+            formats.append("pdf")
+        else:
+            note(say("pdf_stale", lang), fg="yellow")
+    written = generate.write_documents(saved, answers_path.parent, formats, answers_path=answers_path)
     generate.save_answers_kept(saved, answers_path)  # keeps the replaced file under .prdkit/backups/
     click.echo(say("saved", lang, path=answers_path))
     for path in written.written:
