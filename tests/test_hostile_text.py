@@ -21,7 +21,6 @@ from prdkit.render import render_prd_markdown
 from prdkit.word import DocMeta, markdown_to_docx
 
 BANK = load_bank()
-ROOT_EXAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "examples" / "rag-knowledge-base" / "en"
 BASE = initial_answers(BANK, "en", get_preset("rag-knowledge-base"))
 APPLICABLE = {q.path for q in BANK.applicable(BASE)}
 # every free-text place in the schema: text and multi-line questions, list items, text fields of records
