@@ -236,3 +236,13 @@ def test_every_preset_passes_its_own_check(tmp_path, preset, lang):
     assert run_prdkit("new", tmp_path / "p", "--preset", preset, "--lang", lang, "--defaults").returncode == 0
     result = run_prdkit("check", tmp_path / "p" / "answers.yaml")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("lang, row", [
+    ("en", "| Starting preset | RAG knowledge base and customer-service bot |"),
+    ("zh", "| 起始模板 | RAG 企业知识库与智能客服 |"),
+])
+def test_the_cover_names_the_preset_as_a_reader_knows_it(tmp_path, lang, row):
+    assert run_prdkit("new", tmp_path / "p", "--preset", "rag-knowledge-base", "--lang", lang, "--defaults").returncode == 0
+    prd = (tmp_path / "p" / "prd.md").read_text(encoding="utf-8")
+    assert row in prd and "rag-knowledge-base |" not in prd

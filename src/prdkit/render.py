@@ -6,6 +6,8 @@ file through a temporary file and a rename: a failed render leaves the folder as
 
 from __future__ import annotations
 
+import re
+
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -291,9 +293,22 @@ def document_info(answers: AnswersFile, bank: Bank) -> DocInfo:
         version=mdtext.one_line(answers.get("background.version", "")),
         status=status_q.choice_label(status, lang) if status else "",
         date=str(answers.get("background.doc_date", "")),
-        preset=answers.preset,
+        preset=_preset_title(answers.preset, lang),
         lang=lang,
     )
+
+
+def _preset_title(name: str | None, lang: str) -> str | None:
+    """A preset as a reader knows it: the head of its description ("RAG knowledge base and
+    customer-service bot"), not its id; an id prdkit does not ship stays as it is."""
+    if not name:
+        return name
+    from .presets import all_presets
+
+    for preset in all_presets():
+        if preset.name == name:
+            return re.split(r"[：:]", preset.description[lang], maxsplit=1)[0].strip() or name
+    return name
 
 
 def prd_context(answers: AnswersFile, bank: Bank, advice: Mapping[str, Any] | None) -> dict[str, Any]:
