@@ -256,7 +256,11 @@ def test_zh_report_from_english_metric_names(tmp_path):
     assert "## 人工验收项" in report and "| 产品经理 |  |  |  |" in report and "| 角色 | 姓名 | 签字 | 日期 |" in report
     for english in ("Launch verdict", "Decision", "Sign-off", "demonstrated", "Items checked"):
         assert english not in report
-    assert (project.parent / "acceptance-report.docx").stat().st_size > 5000
+    from lo import docx_to_pdf, pdf_text
+
+    shown = pdf_text(docx_to_pdf(project.parent / "acceptance-report.docx", tmp_path)).replace(" ", "")
+    for text in ("上线结论：暂不能上线", "评测指标", "已证实达标", "安全测试题库", "人工验收项", "签字确认", "85.0%–95.9%"):
+        assert text in shown, text
 
 
 # bad input: exit 2, the file and the place named, nothing recorded ---------------------------
@@ -349,6 +353,10 @@ def test_map_names_a_metric_the_results_spell_differently(tmp_path):
     mapped = run_prdkit("accept", project, "--results", path, "--map", "Acuracy=answer ACCURACY")
     assert "GEN-EVAL-1 Answer accuracy: 92.0%" in mapped.stdout
     assert run_prdkit("accept", project, "--item", "GEN-03", "--status", "pass", "--results", path).returncode == 2
+    no_equals = run_prdkit("accept", project, "--results", path, "--map", "Acuracy")
+    assert no_equals.returncode == 2 and "--map: 'Acuracy'" in no_equals.stderr
+    missing = run_prdkit("accept", project, "--results", tmp_path / "nope.json")
+    assert missing.returncode == 2 and "nope.json: no such file" in missing.stderr
 
 
 def test_fixtures_are_real_promptfoo_output():

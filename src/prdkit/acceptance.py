@@ -410,15 +410,16 @@ def evidence_text(ev: Evidence, source: str, lang: str) -> str:
     gate = ev.gate
     zh = lang == "zh"
     interval = f"{pct(gate.low_pct)}–{pct(gate.high_pct)}"
+    rate = (f"{ev.target.rate_label} " if ev.target.rate_label else "") + pct(gate.rate_pct)
     if gate.direction == "higher":
-        core = (f"{gate.items} 条中 {gate.passes} 条通过，{pct(gate.rate_pct)}" if zh
-                else f"{gate.passes} of {gate.items} items passed, {pct(gate.rate_pct)}")
+        core = (f"{gate.items:,} 条中 {gate.passes:,} 条通过，{rate}" if zh
+                else f"{gate.passes:,} of {gate.items:,} items passed, {rate}")
     else:
-        core = (f"{gate.items} 条中 {gate.counted} 条出现，{pct(gate.rate_pct)}" if zh
-                else f"{gate.counted} of {gate.items} items failed, {pct(gate.rate_pct)}")
+        core = (f"{gate.items:,} 条中 {gate.counted:,} 条未通过，{rate}" if zh
+                else f"{gate.counted:,} of {gate.items:,} items failed, {rate}")
     text = f"{source}{'：' if zh else ': '}{core}" + (f"（95% 区间 {interval}）" if zh else f" (95% interval {interval})")
     if gate.errors:
-        text += f"；{gate.errors} 条出错" if zh else f"; {gate.errors} errors"
+        text += f"；{gate.errors:,} 条出错" if zh else f"; {gate.errors:,} errors"
     return text
 
 
