@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from ._common import get, say
+from ._common import choice_label, get, say
 from .cost import api_cost, DAYS_PER_MONTH
 
 CATALOG = Path(__file__).resolve().parent.parent / "data" / "models.yaml"
@@ -302,12 +302,7 @@ def shortlist(answers: Mapping[str, Any], lang: str, catalog: list[dict], limit:
 
 
 def _criterion(value: str, lang: str) -> str:
-    from ..bank import load_bank
-
-    try:
-        return load_bank().question("model.criteria").choice_label(value, lang)
-    except Exception:  # a value the bank does not know is shown as it is
-        return value
+    return choice_label("model.criteria", value, lang)
 
 
 def _region(region: str, lang: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ._common import get, say
+from ._common import choice_label, get, say
 from .cost import cost_and_roi
 
 HIGH_RISK = {"medical", "finance", "legal", "minors", "employment"}
@@ -247,13 +247,7 @@ def scenario_fit(answers: Mapping[str, Any], lang: str) -> dict[str, Any]:
 
 
 def _risk_label(value: str, lang: str) -> str:
-    from ..bank import load_bank
-
-    try:
-        return load_bank().question("scenario.risk_domains").choice_label(value, lang)
-    except Exception:  # a value the bank does not know is shown as it is
-        return value
-
+    return choice_label("scenario.risk_domains", value, lang)
 
 def _freshness(value: str | None, lang: str) -> str:
     names = {"static": ("基本不变", "rarely"), "quarterly": ("按季度", "quarterly"), "monthly": ("按月", "monthly"),
