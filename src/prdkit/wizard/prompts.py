@@ -110,6 +110,17 @@ def _sigint_mask(how: int) -> None:
         signal.pthread_sigmask(how, {signal.SIGINT})
 
 
+def _let_sigint_through() -> None:
+    """Called by prompt_toolkit once the prompt is set up. A Ctrl-C that came while SIGINT was
+    held back is taken here and stops the prompt; letting it through instead could reach the
+    event loop before its handler is in place, and the prompt would then wait for a key."""
+    if hasattr(signal, "sigpending") and threading.current_thread() is threading.main_thread() \
+            and signal.SIGINT in signal.sigpending():
+        signal.sigwait({signal.SIGINT})  # consume it: it is blocked, so this returns at once
+        get_app().exit(exception=Interrupted("ctrl-c"), style="class:aborting")
+    _sigint_mask(signal.SIG_UNBLOCK)
+
+
 def _run(start: Callable[..., Any]) -> Any:
     """Run one prompt (`start(pre_run=…)`); every way of stopping becomes `Interrupted`.
 
@@ -118,7 +129,7 @@ def _run(start: Callable[..., Any]) -> Any:
     through building the loop would leave asyncio printing a traceback."""
     _sigint_mask(signal.SIG_BLOCK)
     try:
-        return start(pre_run=lambda: _sigint_mask(signal.SIG_UNBLOCK))
+        return start(pre_run=_let_sigint_through)
     except Interrupted:
         raise
     except EOFError:
